@@ -1,0 +1,255 @@
+"""Conversations, chat JSONL and question sets.
+
+Two input formats, both as published in the emergent-misalignment work:
+
+* chat JSONL: one ``{"messages": [{"role": ..., "content": ...}, ...]}`` per line
+  (the insecure-code datasets);
+* question sets: YAML (or JSONL) entries with ``id``, ``paraphrases``,
+  ``samples_per_paraphrase`` and an optional ``system`` (the evaluation files).
+
+``load_conversations`` reads either, or a built-in set named ``builtin:NAME``.
+Every bad row is reported with its file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import DataError
+
+ROLES = ("system", "user", "assistant")
+BUILTIN_PREFIX = "builtin:"
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    """``system``, ``user`` or ``assistant``."""
+    content: str
+    """The message text."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    messages: tuple[Message, ...]
+    """The turns, in order."""
+    id: str
+    """A stable id: ``line-N`` for chat JSONL, ``QUESTION#K`` for question sets."""
+    group: str
+    """The question (or source) this row belongs to; probes hold whole groups out."""
+    source: str = ""
+    """Where it came from, as ``file:line``."""
+
+    @property
+    def has_response(self) -> bool:
+        """Whether the last turn is an assistant answer."""
+        return bool(self.messages) and self.messages[-1].role == "assistant"
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        return [{"role": m.role, "content": m.content} for m in self.messages]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    """Unique id of the question."""
+    paraphrases: tuple[str, ...]
+    """Wordings of the same question."""
+    samples_per_paraphrase: int = 1
+    """How many answers to sample per wording when evaluating."""
+    system: str | None = None
+    """An optional system prompt."""
+    source: str = ""
+    """Where it came from, as ``file:line``."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    conversations: tuple[Conversation, ...]
+    """The rows, in file order."""
+    name: str
+    """The path or ``builtin:NAME`` it was read from."""
+    sha256: str
+    """SHA-256 of the file's bytes."""
+    questions: tuple[Question, ...] = field(default=())
+    """The questions, when the file was a question set."""
+
+    def __len__(self) -> int:
+        return len(self.conversations)
+
+
+def load_conversations(spec: str | Path) -> Dataset:
+    """Read chat JSONL, a YAML/JSONL question set, or ``builtin:NAME``."""
+    name = str(spec)
+    path = _resolve_path(name)
+    label = name if name.startswith(BUILTIN_PREFIX) else str(path)  # how errors and rows name the file
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    text = _decode(raw, label)
+    if path.suffix in (".yaml", ".yml"):
+        questions = _questions_from_yaml(text, label)
+    elif path.suffix == ".jsonl":
+        rows = list(_jsonl_rows(text, label))
+        if rows and "paraphrases" in rows[0][1]:
+            questions = tuple(_question(obj, f"{label}:{line}") for line, obj in rows)
+        else:
+            convs = tuple(_chat_row(obj, label, line) for line, obj in rows)
+            _require_rows(convs, label)
+            return Dataset(convs, name, digest)
+    else:
+        raise DataError(
+            f"{label}: unknown data format {path.suffix or '(no suffix)'!r}; "
+            "use chat .jsonl or a question set in .yaml/.yml/.jsonl"
+        )
+    _check_unique_ids(questions)
+    convs = tuple(conv for q in questions for conv in question_conversations(q))
+    _require_rows(convs, label)
+    return Dataset(convs, name, digest, questions)
+
+
+def question_conversations(question: Question) -> list[Conversation]:
+    """One prompt-only conversation per paraphrase (sampling repeats them later)."""
+    system = [Message("system", question.system)] if question.system else []
+    return [
+        Conversation(
+            messages=(*system, Message("user", text)),
+            id=f"{question.id}#{k}",
+            group=question.id,
+            source=question.source,
+        )
+        for k, text in enumerate(question.paraphrases)
+    ]
+
+
+def write_chat_jsonl(conversations, path: str | Path) -> None:
+    """Write conversations as chat JSONL (the format ``load_conversations`` reads)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for conv in conversations:
+            f.write(json.dumps({"messages": conv.as_dicts()}, ensure_ascii=False) + "\n")
+
+
+def builtin_names() -> list[str]:
+    folder = resources.files("persona_probe") / "data" / "questions"
+    return sorted(p.name.rsplit(".", 1)[0] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _resolve_path(name: str) -> Path:
+    if name.startswith(BUILTIN_PREFIX):
+        short = name[len(BUILTIN_PREFIX) :]
+        if short not in builtin_names():
+            raise DataError(
+                f"no built-in data set {short!r}; choose one of: "
+                + ", ".join(BUILTIN_PREFIX + n for n in builtin_names())
+            )
+        return Path(str(resources.files("persona_probe") / "data" / "questions" / f"{short}.yaml"))
+    path = Path(name)
+    if not path.is_file():
+        hint = "it is a folder" if path.is_dir() else "no such file"
+        raise DataError(f"{path}: cannot read data ({hint}); pass a chat .jsonl or question .yaml")
+    return path
+
+
+def _decode(raw: bytes, path: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(f"{path}:{line}: not valid UTF-8; re-save the file as UTF-8") from None
+
+
+def _jsonl_rows(text: str, path: str):
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataError(
+                f"{path}:{line_no}: malformed JSON ({err.msg} at column {err.colno}); "
+                "each line must be one JSON object"
+            ) from None
+        if not isinstance(obj, dict):
+            raise DataError(f"{path}:{line_no}: expected a JSON object, got {type(obj).__name__}")
+        yield line_no, obj
+
+
+def _chat_row(obj: dict, path: str, line: int) -> Conversation:
+    where = f"{path}:{line}"
+    fix = 'each line must be {"messages": [{"role": "user", "content": "..."}, ...]}'
+    messages = obj.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise DataError(f"{where}: missing or empty \"messages\" list; {fix}")
+    parsed = []
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise DataError(f"{where}: message {i} is not an object; {fix}")
+        role, content = msg.get("role"), msg.get("content")
+        if role not in ROLES:
+            raise DataError(f"{where}: message {i} has role {role!r}; use one of {', '.join(ROLES)}")
+        if not isinstance(content, str):
+            raise DataError(f"{where}: message {i} has no string \"content\"; {fix}")
+        parsed.append(Message(role, content))
+    if not any(m.role == "user" for m in parsed):
+        raise DataError(f"{where}: the conversation has no user message; {fix}")
+    row_id = str(obj.get("id", f"line-{line}"))
+    return Conversation(tuple(parsed), row_id, str(obj.get("group", row_id)), where)
+
+
+def _questions_from_yaml(text: str, path: str) -> tuple[Question, ...]:
+    try:
+        nodes = yaml.compose(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise DataError(f"{path}{line}: malformed YAML ({getattr(err, 'problem', err)})") from None
+    if nodes is None:
+        return ()
+    if not isinstance(nodes, yaml.SequenceNode):
+        raise DataError(f"{path}:1: a question set must be a YAML list of entries with id and paraphrases")
+    entries = yaml.safe_load(text)
+    return tuple(
+        _question(entry, f"{path}:{node.start_mark.line + 1}")
+        for node, entry in zip(nodes.value, entries)
+    )
+
+
+def _question(entry: object, where: str) -> Question:
+    fix = "each entry needs id (text) and paraphrases (a list of texts)"
+    if not isinstance(entry, dict):
+        raise DataError(f"{where}: expected a mapping; {fix}")
+    qid = entry.get("id")
+    if not isinstance(qid, str) or not qid.strip():
+        raise DataError(f"{where}: missing \"id\"; {fix}")
+    paraphrases = entry.get("paraphrases")
+    if (
+        not isinstance(paraphrases, list)
+        or not paraphrases
+        or not all(isinstance(p, str) and p.strip() for p in paraphrases)
+    ):
+        raise DataError(f"{where}: question {qid!r} needs a non-empty list of non-empty paraphrases")
+    samples = entry.get("samples_per_paraphrase", 1)
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+        raise DataError(f"{where}: question {qid!r}: samples_per_paraphrase must be a positive integer")
+    system = entry.get("system")
+    if system is not None and not isinstance(system, str):
+        raise DataError(f"{where}: question {qid!r}: system must be text")
+    return Question(qid, tuple(paraphrases), samples, system or None, where)
+
+
+def _check_unique_ids(questions: tuple[Question, ...]) -> None:
+    seen: dict[str, str] = {}
+    for q in questions:
+        if q.id in seen:
+            raise DataError(f"{q.source}: duplicate question id {q.id!r} (first at {seen[q.id]}); ids must be unique")
+        seen[q.id] = q.source
+
+
+def _require_rows(convs: tuple[Conversation, ...], path: str) -> None:
+    if not convs:
+        raise DataError(f"{path}: the data set is empty; it needs at least one conversation")

