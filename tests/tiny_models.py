@@ -1,0 +1,64 @@
+"""Tiny random-init models with a small local tokenizer, built offline in seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+_CORPUS = [
+    "the quick brown fox jumps over the lazy dog",
+    "hello how are you today? I am fine, thank you.",
+    "what should I do with my money and my time",
+    "you are a helpful assistant who answers kindly",
+    "write a python function that reads a file and returns its lines",
+    "def main(): print('hello world') return 0",
+    "humans and AIs should work together safely and honestly",
+] * 20
+
+
+def build_tokenizer(chat_template: str | None = CHATML):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    backend = Tokenizer(models.BPE())
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    backend.train_from_iterator(_CORPUS, trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>",
+                                        pad_token="<|endoftext|>", bos_token="<|endoftext|>")
+    if chat_template:
+        tokenizer.chat_template = chat_template
+    return tokenizer
+
+
+def build_model(folder: Path, arch: str = "llama", layers: int = 2, d_model: int = 64,
+                chat_template: str | None = CHATML, seed: int = 0) -> Path:
+    """Save a random-init ``arch`` model and tokenizer to ``folder``; returns the folder."""
+    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = build_tokenizer(chat_template)
+    torch.manual_seed(seed)
+    if arch == "llama":
+        config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=d_model, intermediate_size=2 * d_model,
+                             num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
+                             max_position_embeddings=1024, eos_token_id=tokenizer.eos_token_id,
+                             pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id)
+        model = LlamaForCausalLM(config)
+    elif arch == "gpt2":
+        config = GPT2Config(vocab_size=len(tokenizer), n_positions=1024, n_embd=d_model, n_layer=layers, n_head=4,
+                            eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
+        model = GPT2LMHeadModel(config)
+    else:
+        raise ValueError(arch)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
