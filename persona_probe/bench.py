@@ -28,7 +28,19 @@ _FILLER = (
     "people around you. Then weigh the practical options, their costs and their risks, and talk to "
     "someone you trust before deciding. Small, steady steps usually work better than dramatic ones, "
     "and it is fine to change course as you learn more. "
-) * 8
+) * 40
+
+
+def answered_conversations(prompts, n: int, answer_words: int) -> list[Conversation]:
+    """``n`` conversations: the prompts in turn, each with a neutral answer of about
+    ``answer_words`` words (varied by up to 6), so response pooling has work to do."""
+    words = _FILLER.split()
+    out = []
+    for i in range(n):
+        conv = prompts[i % len(prompts)]
+        answer = " ".join(words[: answer_words + i % 7])
+        out.append(Conversation((*conv.messages, Message("assistant", answer)), f"bench-{i}", conv.group))
+    return out
 
 
 @dataclass(frozen=True)
@@ -75,14 +87,11 @@ class BenchCacheResult:
 def bench_cache(cfg: BenchCacheConfig) -> BenchCacheResult:
     model = load_model(cfg.model, cfg.device, cfg.model_dtype)
     layers = parse_layers(cfg.layers, model.n_layers)
-    prompts = [c for c in load_conversations(cfg.data).conversations]
-    rendered = []
-    for i in range(cfg.rows):
-        conv = prompts[i % len(prompts)]
-        prompt_tokens = len(render_conversation(conv, model.tokenizer).input_ids)
-        words = _FILLER.split()[: max(8, int((cfg.row_tokens - prompt_tokens) * 0.75) + i % 7)]
-        answered = Conversation((*conv.messages, Message("assistant", " ".join(words))), f"bench-{i}", conv.group)
-        rendered.append(render_conversation(answered, model.tokenizer))
+    prompts = load_conversations(cfg.data).conversations
+    prompt_tokens = len(render_conversation(prompts[0], model.tokenizer).input_ids)
+    # About 0.75 words per token; a little spread so batches see different lengths.
+    convs = answered_conversations(prompts, cfg.rows, max(8, int((cfg.row_tokens - prompt_tokens) * 0.75)))
+    rendered = [render_conversation(c, model.tokenizer) for c in convs]
     batches = [[rendered[i] for i in b] for b in plan_batches([r.n_tokens for r in rendered], cfg.batch_tokens, 10**6)]
     n_tokens = sum(r.n_tokens for r in rendered)
     pad = model.tokenizer.pad_token_id

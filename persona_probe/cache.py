@@ -47,7 +47,9 @@ class CacheConfig:
     max_batch_size: int = 64
     """Most rows in one batch."""
     shard_rows: int = 512
-    """Rows per shard file; a resumed run redoes at most one shard."""
+    """Most rows per shard file; a resumed run redoes at most one shard."""
+    shard_mb: int = 256
+    """Most megabytes of activations per shard file; memory while caching is bounded by one shard."""
     max_length: int = 0
     """Longest conversation allowed, in tokens; 0 means the model's context length."""
     chat_template: str | None = None
@@ -149,6 +151,7 @@ def store_cfg(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cache
             "batch_tokens": cfg.batch_tokens,
             "max_batch_size": cfg.max_batch_size,
             "shard_rows": cfg.shard_rows,
+            "shard_mb": cfg.shard_mb,
             "n_shards": len(shards),
             "order": "longest first, ties by row",
         },
@@ -171,7 +174,9 @@ def _rows_meta(dataset: Dataset, rendered, shards) -> list[dict]:
 def _cache_one(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: CacheConfig,
                out: Path, role: str | None, progress: bool) -> None:
     batches = plan_batches([r.n_tokens for r in rendered], cfg.batch_tokens, cfg.max_batch_size)
-    shards = plan_shards(batches, cfg.shard_rows)
+    per_vector = len(layers) * model.d_model * STORE_DTYPES[cfg.dtype].itemsize
+    row_bytes = [per_vector * (r.n_tokens if cfg.pool == "tokens" else 1) for r in rendered]
+    shards = plan_shards(batches, row_bytes, cfg.shard_rows, cfg.shard_mb * 2**20)
     meta = store_cfg(model, dataset, rendered, layers, cfg, shards)
     meta["role"] = role
     writer = StoreWriter(out, meta, _rows_meta(dataset, rendered, shards), overwrite=cfg.overwrite)

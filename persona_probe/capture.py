@@ -105,20 +105,36 @@ def plan_batches(lengths: Sequence[int], batch_tokens: int, max_batch_size: int)
     return batches
 
 
-def plan_shards(batches: list[list[int]], shard_rows: int) -> list[list[list[int]]]:
-    """Cut the batch list into shards of about ``shard_rows`` rows, at batch boundaries."""
+def plan_shards(batches: list[list[int]], row_bytes: Sequence[int], shard_rows: int,
+                shard_bytes: int) -> list[list[list[int]]]:
+    """Cut the batch list into shards at batch boundaries, closing a shard once it
+    holds ``shard_rows`` rows or ``shard_bytes`` bytes of activations. Memory while
+    caching is bounded by one shard, however much data there is."""
     shards: list[list[list[int]]] = []
     current: list[list[int]] = []
-    count = 0
+    rows = size = 0
     for batch in batches:
         current.append(batch)
-        count += len(batch)
-        if count >= shard_rows:
+        rows += len(batch)
+        size += sum(row_bytes[i] for i in batch)
+        if rows >= shard_rows or size >= shard_bytes:
             shards.append(current)
-            current, count = [], 0
+            current, rows, size = [], 0, 0
     if current:
         shards.append(current)
     return shards
+
+
+def right_pad(rendered: Sequence[RenderedConversation], pad_token_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids padded on the right, and the attention mask. Causal attention means
+    right padding never changes the real tokens' activations."""
+    longest = max(r.n_tokens for r in rendered)
+    ids = torch.full((len(rendered), longest), pad_token_id, dtype=torch.long)
+    mask = torch.zeros((len(rendered), longest), dtype=torch.long)
+    for b, r in enumerate(rendered):
+        ids[b, : r.n_tokens] = torch.tensor(r.input_ids)
+        mask[b, : r.n_tokens] = 1
+    return ids, mask
 
 
 @dataclass(frozen=True)
@@ -155,13 +171,9 @@ class ActivationCapture:
 
     def collate(self, rendered: Sequence[RenderedConversation]):
         """Right-padded ids, the attention mask, and per-row pooling weights."""
-        longest = max(r.n_tokens for r in rendered)
-        ids = torch.full((len(rendered), longest), self.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(rendered), longest), dtype=torch.long)
-        weights = torch.zeros((len(rendered), longest), dtype=torch.float32)
+        ids, mask = right_pad(rendered, self.pad_token_id)
+        weights = torch.zeros(ids.shape, dtype=torch.float32)
         for b, r in enumerate(rendered):
-            ids[b, : r.n_tokens] = torch.tensor(r.input_ids)
-            mask[b, : r.n_tokens] = 1
             if self.pooling == "response-mean":
                 weights[b, r.response_start : r.response_end] = 1.0 / (r.response_end - r.response_start)
             elif self.pooling == "last-prompt":

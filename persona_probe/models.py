@@ -28,6 +28,7 @@ from typing import Any
 import torch
 
 from . import __version__
+from .artifacts import atomic_write_text, sha256_file
 from .errors import ModelSpecError
 
 log = logging.getLogger(__name__)
@@ -224,14 +225,10 @@ def file_sha256(path: str | Path) -> str:
     memo = cache_dir() / "sha256" / key
     if memo.is_file():
         return memo.read_text().strip()
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            digest.update(chunk)
-    value = digest.hexdigest()
+    value = sha256_file(path)
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write_text(memo, value)
+        atomic_write_text(memo, value)
     except OSError:  # a read-only cache only costs a re-hash next time
         pass
     return value
@@ -399,8 +396,3 @@ def _boot_bridge(hf_model, tokenizer, device: torch.device, dtype: torch.dtype, 
             f"TransformerLens cannot wrap {type(hf_model).__name__} ({name}): {err}"
         ) from None
 
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

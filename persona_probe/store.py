@@ -14,8 +14,8 @@ reads shards memory-mapped and checks them against the manifest.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +24,9 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 from jaxtyping import Float, Int
-from safetensors.torch import save
+from safetensors.torch import save_file
 
-from .artifacts import FORMAT_VERSION, atomic_write_bytes, atomic_write_json, remove_stale_temporaries
+from .artifacts import FORMAT_VERSION, atomic_write_bytes, atomic_write_json, remove_stale_temporaries, sha256_file
 from .errors import StoreError
 
 STORE_KIND = "activation_store"
@@ -100,12 +100,17 @@ class StoreWriter:
         return str(index) in self.manifest
 
     def write_shard(self, index: int, tensors: dict[str, torch.Tensor], n_tokens: int) -> None:
-        data = save({k: v.contiguous() for k, v in tensors.items()}, metadata={"shard": str(index)})
         name = shard_name(index)
-        atomic_write_bytes(self.path / name, data)
+        final = self.path / name
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        # Straight to disk: no second in-memory copy of the shard.
+        save_file({k: v.contiguous() for k, v in tensors.items()}, tmp, metadata={"shard": str(index)})
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, final)
         self.manifest[str(index)] = {
             "file": name, "rows": int(tensors["rows"].numel()), "tokens": n_tokens,
-            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": final.stat().st_size, "sha256": sha256_file(final),
         }
         atomic_write_json(self.path / "manifest.json", {"shards": self.manifest})
 
@@ -259,11 +264,7 @@ class ActivationStore:
         """Recompute every shard's SHA-256 against the manifest."""
         for k in range(self.n_shards):
             entry = self.manifest[str(k)]
-            digest = hashlib.sha256()
-            with open(self.path / entry["file"], "rb") as f:
-                for chunk in iter(lambda: f.read(1 << 22), b""):
-                    digest.update(chunk)
-            if digest.hexdigest() != entry["sha256"]:
+            if sha256_file(self.path / entry["file"]) != entry["sha256"]:
                 raise StoreError(f"{self.path / entry['file']}: SHA-256 does not match the manifest; the shard is corrupt")
 
     # ---- validation ---------------------------------------------------------------

@@ -37,9 +37,12 @@ def test_plan_covers_each_row_once_within_budget():
         assert len(b) <= 4
         assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 100
     assert batches == plan_batches(lengths, 100, 4)
-    shards = plan_shards(batches, shard_rows=3)
+    shards = plan_shards(batches, lengths, shard_rows=3, shard_bytes=10**9)
     assert [b for s in shards for b in s] == batches
     assert all(sum(map(len, s)) >= 3 for s in shards[:-1])
+    by_size = plan_shards(batches, lengths, shard_rows=10**9, shard_bytes=100)
+    assert [b for s in by_size for b in s] == batches
+    assert all(sum(lengths[i] for b in s for i in b) - sum(lengths[i] for i in s[-1]) < 100 for s in by_size)
 
 
 def _block_outputs(model, rendered, layers):

@@ -1,0 +1,53 @@
+"""Peak RSS and wall time of `persona-probe cache` on the embedded model, 200 vs 2,000 conversations.
+
+Foundation issue check: peak RSS must stay within 10% as the data grows tenfold.
+Each run is a fresh subprocess; its peak RSS comes from the kernel (wait4).
+
+    python analyses/cache_scaling.py --out runs/cache_scaling
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from persona_probe.bench import answered_conversations
+from persona_probe.data import load_conversations, write_chat_jsonl
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="runs/cache_scaling", help="folder for the data and stores")
+    parser.add_argument("--sizes", default="200,2000", help="conversation counts to compare")
+    parser.add_argument("--answer-words", type=int, default=60, help="words per synthetic answer")
+    parser.add_argument("--model", default="smollm2-135m")
+    parser.add_argument("--pool", default="response-mean")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    prompts = load_conversations("builtin:core").conversations
+    results = {}
+    for n in map(int, args.sizes.split(",")):
+        data = out / f"chats-{n}.jsonl"
+        write_chat_jsonl(answered_conversations(prompts, n, args.answer_words), data)
+        cmd = [sys.executable, "-m", "persona_probe.cli", "-q", "cache", "--model", args.model, "--data", str(data),
+               "--pool", args.pool, "--layers", "all", "--out", str(out / f"store-{n}"), "--overwrite"]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"cache run for {n} conversations failed")
+        results[n] = (usage.ru_maxrss / 1024, wall)
+        print(f"{n:6d} conversations: peak RSS {results[n][0]:8.1f} MiB, wall {wall:7.1f} s", flush=True)
+    sizes = sorted(results)
+    small, large = results[sizes[0]][0], results[sizes[-1]][0]
+    print(f"peak RSS ratio ({sizes[-1]} / {sizes[0]}): {large / small:.3f}")
+
+
+if __name__ == "__main__":
+    main()
