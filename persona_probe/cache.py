@@ -194,19 +194,22 @@ def _cache_one(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cach
         log.info("%s: resuming, %d of %d shards already written", out, len(shards) - len(todo), len(shards))
     with tqdm(total=total, unit="tok", unit_scale=True, desc=label, disable=not progress, dynamic_ncols=True) as bar:
         for k in todo:
-            parts, counts, rows = [], [], []
+            rows = [row for batch in shards[k] for row in batch]
+            lengths = torch.tensor([rendered[row].n_tokens for row in rows], dtype=torch.int64)
+            size = int(lengths.sum()) if cfg.pool == "tokens" else len(rows)
+            # Filled in place, batch by batch: one shard in memory, never a second copy.
+            acts = torch.empty((size, len(layers), model.d_model), dtype=STORE_DTYPES[cfg.dtype])
+            filled = 0
             for batch in shards[k]:
-                captured = capture.run([rendered[row] for row in batch])
-                parts.append(captured.acts)
-                counts.append(captured.n_tokens)
-                rows.extend(batch)
-                bar.update(int(captured.n_tokens.sum()))
-            n_tokens = torch.cat(counts)
-            tensors = {"acts": torch.cat(parts), "rows": torch.tensor(rows, dtype=torch.int64)}
+                captured = capture.run([rendered[row] for row in batch]).acts
+                acts[filled:filled + len(captured)] = captured
+                filled += len(captured)
+                bar.update(sum(rendered[row].n_tokens for row in batch))
+            tensors = {"acts": acts, "rows": torch.tensor(rows, dtype=torch.int64)}
             if cfg.pool == "tokens":
-                tensors["offsets"] = torch.cat([torch.zeros(1, dtype=torch.int64), n_tokens.cumsum(0)])
+                tensors["offsets"] = torch.cat([torch.zeros(1, dtype=torch.int64), lengths.cumsum(0)])
                 tensors["token_ids"] = torch.tensor(
                     [t for row in rows for t in rendered[row].input_ids], dtype=torch.int32
                 )
-            writer.write_shard(k, tensors, int(n_tokens.sum()))
+            writer.write_shard(k, tensors, int(lengths.sum()))
     writer.finish()
