@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -34,22 +34,22 @@ class CacheConfig:
     """A second model spec (e.g. the insecure-code fine-tune), cached on exactly the same tokens."""
     layers: str = "all"
     """Layers to capture: all, 0,5,10, 4-12, or a mix; negative counts from the end."""
-    pool: str = field(default="response-mean", metadata={"choices": POOLINGS})
-    """response-mean: mean over the final assistant answer's tokens; last-prompt: the last token before the answer; tokens: keep every token."""
+    pool: str = field(default="auto", metadata={"choices": ("auto", *POOLINGS)})
+    """response-mean: mean over the final assistant answer's tokens; last-prompt: the last token before the answer; tokens: keep every token; auto: response-mean when every row has an answer, else last-prompt."""
     dtype: str = field(default="float32", metadata={"choices": tuple(STORE_DTYPES)})
     """Storage dtype of the activations."""
     device: str = "auto"
     """auto (CUDA when present), cpu, or cuda[:N]."""
-    model_dtype: str = "auto"
+    model_dtype: str = field(default="auto", metadata={"choices": ("auto", "float32", "bfloat16", "float16")})
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
     batch_tokens: int = 4096
     """Token budget of one batch (rows x longest row); batches group rows of similar length."""
     max_batch_size: int = 64
     """Most rows in one batch."""
     shard_rows: int = 512
-    """Most rows per shard file; a resumed run redoes at most one shard."""
+    """Rows per shard file (a shard closes at the first batch boundary past it); a resumed run redoes at most one shard."""
     shard_mb: int = 256
-    """Most megabytes of activations per shard file; memory while caching is bounded by one shard."""
+    """Megabytes of activations per shard file (closes at the first batch boundary past it); caching holds one shard in memory."""
     max_length: int = 0
     """Longest conversation allowed, in tokens; 0 means the model's context length."""
     chat_template: str | None = None
@@ -73,6 +73,10 @@ class CacheResult:
 def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     """Cache activations for ``cfg.model`` (and ``cfg.tuned``), resuming any partial store."""
     dataset = load_conversations(cfg.data)
+    if cfg.pool == "auto":
+        answered = all(c.has_response for c in dataset.conversations)
+        cfg = replace(cfg, pool="response-mean" if answered else "last-prompt")
+        log.info("--pool auto: using %s", cfg.pool)
     if cfg.pool == "response-mean":
         unanswered = next((c for c in dataset.conversations if not c.has_response), None)
         if unanswered is not None:

@@ -24,6 +24,8 @@ EXIT_INTERRUPTED = 130
 def build_parser() -> argparse.ArgumentParser:
     from .bench import BenchCacheConfig
     from .cache import CacheConfig
+    from .evaluate import EvaluateConfig
+    from .generate import GenerateConfig
 
     parser = argparse.ArgumentParser(
         prog="persona-probe",
@@ -44,6 +46,37 @@ def build_parser() -> argparse.ArgumentParser:
                                             description="Time a bare forward pass and the cache on the same batches.")
     add_config_args(bench_cache, BenchCacheConfig)
     bench_cache.set_defaults(handler=_bench_cache)
+    bench_generate = bench_commands.add_parser("generate", help="batched sampling against batch-1 sampling",
+                                               description="Tokens/s of batched against batch-1 sampling, same prompts.")
+    bench_generate.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
+    bench_generate.add_argument("--batch-size", type=int, default=32, help="rows in the batched pass (default: 32)")
+    bench_generate.add_argument("--new-tokens", type=int, default=48, help="tokens per answer (default: 48)")
+    bench_generate.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    bench_generate.set_defaults(handler=_bench_generate)
+
+    generate = commands.add_parser("generate", help="sample answers to a question set (batched, resumable)",
+                                   description="Sample answers into a JSONL file; reruns resume it.")
+    add_config_args(generate, GenerateConfig)
+    generate.set_defaults(handler=_generate)
+
+    judge = commands.add_parser("judge", help="score answers: aligned, coherent, label",
+                                description="Judge an answers JSONL. The openai backend reads its URL, model "
+                                            "and key from PERSONA_PROBE_JUDGE_BASE_URL, PERSONA_PROBE_JUDGE_MODEL "
+                                            "and PERSONA_PROBE_JUDGE_API_KEY (or OPENAI_*).")
+    judge.add_argument("--input", required=True, help="answers JSONL (from persona-probe generate)")
+    judge.add_argument("--judge", default="offline", help="offline (default), openai, or hf:MODEL_SPEC")
+    judge.add_argument("--out", required=True, help="judged JSONL; an existing file is resumed")
+    judge.set_defaults(handler=_judge)
+
+    evaluate = commands.add_parser("evaluate", help="generate, judge and MC-score a model into summary.json",
+                                   description="EM rate with a Wilson CI, coherence, labels and the MC persona score.")
+    add_config_args(evaluate, EvaluateConfig)
+    evaluate.set_defaults(handler=_evaluate)
+
+    compare = commands.add_parser("compare", help="compare two evaluate runs (two-proportion test on EM rate)")
+    compare.add_argument("run_a", help="first evaluate folder")
+    compare.add_argument("run_b", help="second evaluate folder")
+    compare.set_defaults(handler=_compare)
 
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -95,6 +128,63 @@ def _bench_cache(args: argparse.Namespace) -> None:
     print(f"cache/forward throughput ratio: {r.ratio:.2f}")
 
 
+def _generate(args: argparse.Namespace) -> None:
+    from .generate import GenerateConfig, generate_answers
+    from .models import load_model
+
+    cfg = config_from_args(GenerateConfig, args)
+    model = load_model(cfg.model, cfg.device, cfg.model_dtype, cfg.chat_template)
+    path = generate_answers(model, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,
+                            progress=not args.quiet)
+    print(f"wrote {path}")
+
+
+def _judge(args: argparse.Namespace) -> None:
+    from .evaluate import judge_file, read_answers, summarise
+    from .judge import make_judge
+
+    read_answers(args.input)  # bad input fails before any model loads
+    path = judge_file(make_judge(args.judge), args.input, args.out, progress=not args.quiet)
+    summary = summarise(read_answers(path, required=("id", "label", "coherent")))
+    low, high = summary["em_ci95"]
+    print(f"wrote {path}: EM rate {summary['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}) "
+          f"over {summary['n_answers']} answers; labels {summary['label_counts']}")
+
+
+def _evaluate(args: argparse.Namespace) -> None:
+    from .evaluate import EvaluateConfig, run_evaluate
+
+    cfg = config_from_args(EvaluateConfig, args)
+    s = run_evaluate(cfg, progress=not args.quiet)
+    low, high = s["em_ci95"]
+    print(f"EM rate {s['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}), n={s['n_answers']}, "
+          f"mean coherence {s['mean_coherence']:.1f}")
+    if s["mc_persona"]:
+        mc = s["mc_persona"]
+        print(f"MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-{mc['ci95'][1]:.3f})")
+    print(f"wrote {cfg.out}/summary.json")
+
+
+def _compare(args: argparse.Namespace) -> None:
+    from .evaluate import compare
+
+    c = compare(args.run_a, args.run_b)
+    print(f"EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
+          f"z {c['z']:.2f}  p {c['p_value']:.4f}")
+
+
+def _bench_generate(args: argparse.Namespace) -> None:
+    from .generate import bench_generate
+    from .models import load_model
+
+    model = load_model(args.model, args.device)
+    r = bench_generate(model, batch_size=args.batch_size, new_tokens=args.new_tokens)
+    print(f"model: {args.model}  tokens per answer: {args.new_tokens}")
+    print(f"batch 1:          {r.single_tokens_per_s:8.1f} tokens/s")
+    print(f"batch {r.batch_size:<3d}        {r.batched_tokens_per_s:8.1f} tokens/s")
+    print(f"batched/single throughput ratio: {r.ratio:.2f}")
+
+
 def _store_info(args: argparse.Namespace) -> None:
     from .store import ActivationStore
 
@@ -118,6 +208,10 @@ def _configure_logging(quiet: bool) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     for name in ("transformers", "transformer_lens", "huggingface_hub", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    if quiet:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
 
 if __name__ == "__main__":

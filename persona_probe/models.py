@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,7 @@ def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
     if dtype == "auto":
         return torch.bfloat16 if device.type == "cuda" else torch.float32
     if dtype not in DTYPES:
-        raise ModelSpecError(f"dtype {dtype!r} is not supported; use auto, float32, bfloat16 or float16")
+        raise ModelSpecError(f"--model-dtype {dtype!r} is not supported; use auto, float32, bfloat16 or float16")
     return DTYPES[dtype]
 
 
@@ -339,10 +340,16 @@ def _converted_gguf(gguf: Path, digest: str) -> Path:
     if hasattr(model.config, "quantization_config"):
         delattr(model.config, "quantization_config")
     folder.parent.mkdir(parents=True, exist_ok=True)
+    for stale in folder.parent.glob(".converting-*"):  # left by a conversion that was killed
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=folder.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a shared cache must be readable
     try:
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
+        for file in staging.iterdir():
+            file.chmod(0o644)
         source = {"gguf": str(gguf), "sha256": digest, "toolkit_version": __version__}
         (staging / "persona_probe_source.json").write_text(json.dumps(source, indent=2))
         if folder.exists():  # a half-made folder from an interrupted conversion
@@ -373,11 +380,15 @@ def _merge_adapter(model, adapter: str, raw: str):
     from peft import PeftModel
 
     path = Path(adapter).expanduser()
+    repo, _, revision = adapter.partition("@")
     try:
-        peft_model = PeftModel.from_pretrained(model, str(path) if path.is_dir() else adapter)
+        if path.is_dir():
+            peft_model = PeftModel.from_pretrained(model, str(path))
+        else:
+            peft_model = PeftModel.from_pretrained(model, repo, revision=revision or None)
     except Exception as err:
         raise ModelSpecError(f"model spec {raw!r}: cannot load adapter {adapter!r}: {err}") from None
-    identity = {"name": str(path.resolve()) if path.is_dir() else adapter}
+    identity = {"name": str(path.resolve()) if path.is_dir() else repo, "revision": revision or None}
     if path.is_dir():
         identity["sha256"] = folder_sha256(path)
     # Merging gives plain Linear layers, so the bridge and hooks see an ordinary model.

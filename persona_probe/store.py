@@ -38,6 +38,15 @@ _IDENTITY_KEYS = ("kind", "format_version", "model", "hook_names", "layers", "po
                   "model_dtype", "device", "d_model", "data", "plan", "n_rows")
 
 
+def _comparable(key: str, value: Any) -> Any:
+    """Settings compared by content: the same weights or data under another spelling still resume."""
+    if key == "model" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in ("spec", "name")}
+    if key == "data" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "source"}
+    return value
+
+
 def shard_name(index: int) -> str:
     return f"shards/shard-{index:05d}.safetensors"
 
@@ -81,7 +90,7 @@ class StoreWriter:
             ) from None
         self.finished = old.get("status") == "complete"
         for key in _IDENTITY_KEYS:
-            if old.get(key) != self.cfg.get(key):
+            if _comparable(key, old.get(key)) != _comparable(key, self.cfg.get(key)):
                 raise StoreError(
                     f"{self.path} holds a cache made with different settings ({key} differs); "
                     "rerun with the same settings to resume it, pass --overwrite, or choose another --out"
@@ -233,6 +242,8 @@ class ActivationStore:
 
     def iter_rows(self, layers: list[int] | None = None) -> Iterator[tuple[int, TokenActivations]]:
         """Per-token activations, one conversation at a time, in shard order (streaming)."""
+        if self.pooling != "tokens":
+            raise StoreError(f"{self.path} holds pooled activations ({self.pooling}); use load()")
         slots = self.layer_slots(layers)
         meta = self.rows
         for k in range(self.n_shards):

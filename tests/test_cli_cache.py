@@ -94,7 +94,8 @@ BAD_INPUTS = {
     "layer out of range": (lambda d: ["--layers", "0,7"], "layer 7 is out of range; the model has 2 layers (0-1)"),
     "unknown model": (lambda d: ["--model", "no-such-model"], "unknown model spec 'no-such-model'"),
     "empty dataset": (lambda d: ["--data", d["empty"]], "empty.jsonl: the data set is empty"),
-    "unanswered rows": (lambda d: ["--data", "builtin:core"], "has no assistant answer, so --pool response-mean"),
+    "unanswered rows": (lambda d: ["--data", "builtin:core", "--pool", "response-mean"],
+                        "has no assistant answer, so --pool response-mean"),
 }
 
 

@@ -87,3 +87,19 @@ def test_refuses_a_folder_that_is_not_a_store(tmp_path):
     with pytest.raises(StoreError, match="not an activation store"):
         StoreWriter(tmp_path, _cfg(), _rows(6))
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_resume_matches_by_content_not_spelling(tmp_path):
+    cfg = {**_cfg(), "model": {"spec": "smollm2-135m", "name": "n", "sha256": "abc"}, "data": {"source": "a.jsonl", "sha256": "x"}}
+    writer = StoreWriter(tmp_path / "s", cfg, _rows(6))
+    writer.write_shard(0, {"acts": torch.zeros(3, 2, 4), "rows": torch.tensor([0, 1, 2])}, 9)
+    respelled = {**cfg, "model": {**cfg["model"], "spec": "embedded"}, "data": {"source": "./a.jsonl", "sha256": "x"}}
+    assert StoreWriter(tmp_path / "s", respelled, _rows(6)).has_shard(0)
+    with pytest.raises(StoreError, match="model differs"):
+        StoreWriter(tmp_path / "s", {**cfg, "model": {**cfg["model"], "sha256": "other"}}, _rows(6))
+
+
+def test_iter_rows_on_a_pooled_store_is_a_clear_error(tmp_path):
+    _write(tmp_path / "s")
+    with pytest.raises(StoreError, match="holds pooled activations"):
+        next(ActivationStore(tmp_path / "s").iter_rows())
