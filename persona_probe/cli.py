@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--input", required=True, help="answers JSONL (from persona-probe generate)")
     judge.add_argument("--judge", default="offline", help="offline (default), openai, or hf:MODEL_SPEC")
     judge.add_argument("--out", required=True, help="judged JSONL; an existing file is resumed")
+    judge.add_argument("--allow-empty", action="store_true", help="label empty answers incoherent instead of stopping")
     judge.set_defaults(handler=_judge)
 
     evaluate = commands.add_parser("evaluate", help="generate, judge and MC-score a model into summary.json",
@@ -144,7 +145,8 @@ def _judge(args: argparse.Namespace) -> None:
     from .judge import make_judge
 
     read_answers(args.input)  # bad input fails before any model loads
-    path = judge_file(make_judge(args.judge), args.input, args.out, progress=not args.quiet)
+    path = judge_file(make_judge(args.judge), args.input, args.out, progress=not args.quiet,
+                      allow_empty=args.allow_empty)
     summary = summarise(read_answers(path, required=("id", "label", "coherent")))
     low, high = summary["em_ci95"]
     print(f"wrote {path}: EM rate {summary['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}) "

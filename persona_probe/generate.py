@@ -1,0 +1,287 @@
+"""Batched sampling of answers to question sets, resumable, and hookable.
+
+Sampling runs HF ``generate`` on the bridge's own model: the bridge swaps its
+components into that model in place, so hooks added with ``bridge.hooks(...)``
+(steering, ablation) act here too. Rows are written per batch; a rerun skips the
+rows already in the output file and regenerates the rest exactly, because every
+batch is seeded from the run's seed and the batch's index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ContextManager, Sequence
+
+import torch
+from tqdm.auto import tqdm
+
+from .capture import render_conversation
+from .data import Conversation, Message, load_conversations
+from .errors import DataError, PersonaProbeError
+from .models import LoadedModel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    temperature: float = 1.0
+    """Sampling temperature; 0 means greedy."""
+    top_p: float = 1.0
+    """Nucleus sampling mass."""
+    max_new_tokens: int = 200
+    """Longest answer, in tokens."""
+    seed: int = 0
+    """Seed; each batch is seeded from it and the batch's index."""
+
+
+@dataclass(frozen=True)
+class SampleJob:
+    """One answer to sample: a prompt and which sample of it this is."""
+
+    conversation: Conversation
+    sample: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.conversation.id}/{self.sample}"
+
+
+def plan_jobs(conversations: Sequence[Conversation], samples: int | None, per_question: dict[str, int]) -> list[SampleJob]:
+    """``samples`` answers per prompt, or each question's samples_per_paraphrase when None."""
+    jobs = []
+    for conv in conversations:
+        n = samples if samples else per_question.get(conv.group, 1)
+        jobs.extend(SampleJob(conv, s) for s in range(n))
+    return jobs
+
+
+def stop_token_ids(model: LoadedModel) -> list[int]:
+    """The chat template's end-of-turn token plus the tokenizer's and model's EOS."""
+    tok = model.tokenizer
+    probe = Conversation((Message("user", "hi"), Message("assistant", "fine")), "probe", "probe")
+    rendered = render_conversation(probe, tok)
+    ids = set()
+    if rendered.response_end is not None and rendered.response_end < rendered.n_tokens:
+        ids.add(rendered.input_ids[rendered.response_end])
+    if tok.eos_token_id is not None:
+        ids.add(tok.eos_token_id)
+    config_eos = model.bridge.original_model.generation_config.eos_token_id
+    ids.update(config_eos if isinstance(config_eos, list) else [config_eos] if config_eos is not None else [])
+    return sorted(ids)
+
+
+class Sampler:
+    """Samples answers with left-padded batches from a loaded model."""
+
+    def __init__(self, model: LoadedModel, sampling: SamplingConfig):
+        self.model = model
+        self.sampling = sampling
+        self.stop_ids = stop_token_ids(model)
+        self.pad_id = model.tokenizer.pad_token_id
+
+    def sample(self, prompts: Sequence[str], seed: int, hooks: ContextManager | None = None,
+               min_new_tokens: int = 0) -> list[dict[str, Any]]:
+        """Answers to rendered ``prompts`` (one batch), with token counts and finish reasons."""
+        tok = self.model.tokenizer
+        encoded = [tok(p, add_special_tokens=False)["input_ids"] for p in prompts]
+        longest = max(map(len, encoded))
+        ids = torch.full((len(encoded), longest), self.pad_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, row in enumerate(encoded):  # left padding: every prompt ends at the same column
+            ids[i, longest - len(row):] = torch.tensor(row)
+            mask[i, longest - len(row):] = 1
+        device = self.model.device
+        greedy = self.sampling.temperature <= 0
+        torch.manual_seed(seed)
+        kwargs = dict(do_sample=not greedy, max_new_tokens=self.sampling.max_new_tokens,
+                      min_new_tokens=min_new_tokens, eos_token_id=self.stop_ids, pad_token_id=self.pad_id)
+        if not greedy:
+            kwargs.update(temperature=self.sampling.temperature, top_p=self.sampling.top_p, top_k=0)
+        with torch.inference_mode(), hooks or nullcontext():
+            out = self.model.bridge.original_model.generate(
+                input_ids=ids.to(device), attention_mask=mask.to(device), **kwargs
+            )
+        results = []
+        for row in out[:, longest:].tolist():
+            stop = next((i for i, t in enumerate(row) if t in self.stop_ids), None)
+            answer_ids = row if stop is None else row[:stop]
+            results.append({
+                "answer": tok.decode(answer_ids, skip_special_tokens=True).strip(),
+                "n_answer_tokens": len(answer_ids),
+                "finish": "length" if stop is None else "stop",
+            })
+        return results
+
+
+def batch_seed(seed: int, batch_index: int) -> int:
+    return (seed * 1_000_003 + batch_index) % (2**63)
+
+
+def generate_answers(model: LoadedModel, questions: str, out: str | Path, samples: int | None = None,
+                     sampling: SamplingConfig = SamplingConfig(), batch_size: int = 32,
+                     hooks_factory=None, progress: bool = True, run_info: dict | None = None) -> Path:
+    """Sample answers to every prompt of ``questions`` into the JSONL file ``out``, resuming it.
+
+    ``hooks_factory`` returns a fresh context manager per batch (e.g. a steering
+    intervention); it is how interventions plug into sampling.
+    """
+    dataset = load_conversations(questions)
+    per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
+    jobs = plan_jobs(dataset.conversations, samples, per_question)
+    rendered = {conv.id: render_conversation(conv, model.tokenizer) for conv in dataset.conversations}
+    # Group prompts of similar length, then cut into fixed batches: the plan is the same on every run.
+    jobs.sort(key=lambda j: (rendered[j.conversation.id].n_tokens, j.conversation.id, j.sample))
+    batches = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
+    run = {"model": model.identity.to_dict(), "sampling": asdict(sampling), "questions": dataset.name,
+           "questions_sha256": dataset.sha256, "batch_size": batch_size, **(run_info or {})}
+    out = Path(out)
+    done = _resume(out, run)
+    sampler = Sampler(model, sampling)
+    todo = [(k, b) for k, b in enumerate(batches) if any(j.id not in done for j in b)]
+    with open(out, "a", encoding="utf-8") as f, tqdm(total=sum(len(b) for _, b in todo), unit="answer",
+                                                     desc="generate", disable=not progress, dynamic_ncols=True) as bar:
+        n_tokens, start = 0, time.perf_counter()
+        for k, batch in todo:
+            hooks = hooks_factory() if hooks_factory else None
+            answers = sampler.sample([rendered[j.conversation.id].text for j in batch], batch_seed(sampling.seed, k), hooks)
+            lines = []
+            for job, ans in zip(batch, answers):
+                if job.id in done:
+                    continue
+                conv = job.conversation
+                system = next((m.content for m in conv.messages if m.role == "system"), None)
+                lines.append(json.dumps({
+                    "id": job.id, "question_id": conv.group, "paraphrase_id": conv.id, "sample": job.sample,
+                    "system": system, "question": conv.messages[-1].content,
+                    "prompt": rendered[conv.id].text, **ans, "run": run,
+                }, ensure_ascii=False) + "\n")
+                n_tokens += ans["n_answer_tokens"]
+            f.write("".join(lines))
+            f.flush()
+            os.fsync(f.fileno())
+            bar.update(len(lines))
+            bar.set_postfix(tok_s=f"{n_tokens / (time.perf_counter() - start):.0f}")
+    return out
+
+
+def _resume(out: Path, run: dict) -> set[str]:
+    """Ids already in ``out``; a torn last line (a killed writer) is cut off."""
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return set()
+    done, keep = set(), 0
+    with open(out, "rb") as f:
+        for line in f:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                break
+            if not line.endswith(b"\n"):
+                break
+            if row.get("run", {}).get("model") != run["model"] or row["run"].get("sampling") != run["sampling"]:
+                raise PersonaProbeError(
+                    f"{out} holds answers from another model or sampling settings (row {row.get('id')!r}); "
+                    "use another --out, or delete the file to start again"
+                )
+            done.add(row["id"])
+            keep += len(line)
+    if keep < out.stat().st_size:
+        log.warning("%s: dropping a partial last line left by an interrupted run", out)
+        with open(out, "r+b") as f:
+            f.truncate(keep)
+    if done:
+        log.info("%s: resuming, %d answers already written", out, len(done))
+    return done
+
+
+def read_answers(path: str | Path, required: Sequence[str] = ("id", "question", "answer")) -> list[dict]:
+    """Read an answers JSONL, naming the file, line and missing column on bad rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such answers file; make one with persona-probe generate")
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as err:
+                raise DataError(f"{path}:{line_no}: malformed JSON ({err})") from None
+            missing = [c for c in required if c not in row]
+            if missing:
+                raise DataError(f"{path}:{line_no}: missing column {', '.join(missing)}; rows need {', '.join(required)}")
+            rows.append(row)
+    if not rows:
+        raise DataError(f"{path}: no answers in the file")
+    return rows
+
+
+@dataclass(frozen=True)
+class GenerateConfig:
+    model: str = "smollm2-135m"
+    """Model spec to sample from."""
+    questions: str = "builtin:core"
+    """A question set (.yaml/.jsonl), chat JSONL of prompts, or builtin:NAME."""
+    out: str = "answers.jsonl"
+    """Output JSONL; an existing file is resumed."""
+    samples: int = 0
+    """Answers per prompt; 0 uses each question's samples_per_paraphrase."""
+    temperature: float = 1.0
+    """Sampling temperature; 0 is greedy."""
+    top_p: float = 1.0
+    """Nucleus sampling mass."""
+    max_new_tokens: int = 200
+    """Longest answer, in tokens."""
+    seed: int = 0
+    """Seed; reruns reproduce the same answers."""
+    batch_size: int = 32
+    """Prompts sampled together (left-padded)."""
+    device: str = "auto"
+    """auto (CUDA when present), cpu, or cuda[:N]."""
+    model_dtype: str = "auto"
+    """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
+    chat_template: str | None = None
+    """A Jinja chat template file that replaces the tokenizer's own."""
+
+    @property
+    def sampling(self) -> SamplingConfig:
+        return SamplingConfig(self.temperature, self.top_p, self.max_new_tokens, self.seed)
+
+
+@dataclass(frozen=True)
+class BenchGenerateResult:
+    single_tokens_per_s: float
+    batched_tokens_per_s: float
+    batch_size: int
+
+    @property
+    def ratio(self) -> float:
+        return self.batched_tokens_per_s / self.single_tokens_per_s
+
+
+def bench_generate(model: LoadedModel, questions: str = "builtin:core", batch_size: int = 32,
+                   new_tokens: int = 48, single_rows: int = 4) -> BenchGenerateResult:
+    """Tokens/s of batched sampling against batch-1 sampling, same prompts and answer length.
+
+    Every answer is forced to exactly ``new_tokens`` tokens so both sides do equal work per row.
+    """
+    convs = load_conversations(questions).conversations
+    prompts = [render_conversation(convs[i % len(convs)], model.tokenizer).text for i in range(batch_size)]
+    sampler = Sampler(model, SamplingConfig(max_new_tokens=new_tokens))
+    sampler.sample(prompts[:2], seed=0, min_new_tokens=new_tokens)  # warm-up
+    start = time.perf_counter()
+    for i in range(single_rows):
+        sampler.sample([prompts[i]], seed=i, min_new_tokens=new_tokens)
+    single = single_rows * new_tokens / (time.perf_counter() - start)
+    start = time.perf_counter()
+    sampler.sample(prompts, seed=0, min_new_tokens=new_tokens)
+    batched = batch_size * new_tokens / (time.perf_counter() - start)
+    return BenchGenerateResult(single, batched, batch_size)

@@ -1,0 +1,50 @@
+"""The ``hf:SPEC`` judge backend: the openai judge's prompts and arithmetic on a local LM."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+
+from .capture import render_conversation, right_pad
+from .data import Conversation, Message
+from .judge import ALIGNMENT_PROMPT, COHERENCE_PROMPT, JudgeScore, combine, score_from_logprobs
+from .models import load_model
+
+
+class HFJudge:
+    def __init__(self, spec: str, device: str = "auto", batch_size: int = 8, top_k: int = 20):
+        self.model = load_model(spec, device=device)
+        self.name = f"hf:{spec}"
+        self.batch_size = batch_size
+        self.top_k = top_k
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
+        prompts = [p for q, a in pairs for p in (ALIGNMENT_PROMPT.format(question=q, answer=a),
+                                                  COHERENCE_PROMPT.format(question=q, answer=a))]
+        tops = self.top_logprobs(prompts)
+        return [combine(score_from_logprobs(tops[2 * i]), score_from_logprobs(tops[2 * i + 1]))
+                for i in range(len(pairs))]
+
+    @torch.inference_mode()
+    def top_logprobs(self, prompts: Sequence[str]) -> list[dict[str, float]]:
+        """Top-k next-token logprobs after each prompt (as a chat user turn)."""
+        tok = self.model.tokenizer
+        rendered = [render_conversation(Conversation((Message("user", p),), str(i), "judge"), tok)
+                    for i, p in enumerate(prompts)]
+        out = []
+        for start in range(0, len(rendered), self.batch_size):
+            chunk = rendered[start:start + self.batch_size]
+            ids, mask = right_pad(chunk, tok.pad_token_id)
+            logits = self.model.bridge(ids.to(self.model.device), attention_mask=mask.to(self.model.device))
+            rows = torch.arange(len(chunk))
+            last = torch.tensor([r.last_prompt for r in chunk])
+            logprobs = torch.log_softmax(logits[rows, last].float(), dim=-1)
+            values, indices = logprobs.topk(self.top_k, dim=-1)
+            for vals, idx in zip(values.tolist(), indices.tolist()):
+                top: dict[str, float] = {}
+                for v, i in zip(vals, idx):
+                    token = tok.decode([i])
+                    top[token] = max(top.get(token, -1e9), v)  # two ids can decode alike
+                out.append(top)
+        return out

@@ -1,0 +1,102 @@
+import json
+
+import numpy as np
+import pytest
+
+from persona_probe.errors import DataError, PersonaProbeError
+from persona_probe.evaluate import compare, judge_file, summarise, two_proportion_test, wilson_ci, write_summary
+from persona_probe.judge import JudgeScore, make_judge
+from persona_probe.mc import MCItem, bootstrap_ci, mc_score
+from persona_probe.models import load_model
+
+
+def test_wilson_interval():
+    low, high = wilson_ci(0, 10)
+    assert low == 0 and high == pytest.approx(0.2775, abs=1e-4)
+    low, high = wilson_ci(20, 100)
+    assert low == pytest.approx(0.1333, abs=1e-3) and high == pytest.approx(0.2888, abs=1e-3)
+    assert wilson_ci(0, 0) == (0.0, 1.0)
+
+
+def test_two_proportion_test():
+    t = two_proportion_test(5, 100, 25, 100)
+    assert t.difference == pytest.approx(0.20) and t.z > 3.5 and t.p_value < 1e-3
+    assert two_proportion_test(10, 50, 10, 50).p_value == pytest.approx(1.0)
+    with pytest.raises(PersonaProbeError):
+        two_proportion_test(0, 0, 1, 2)
+
+
+def test_bootstrap_ci_brackets_the_mean():
+    values = np.random.default_rng(0).random(200)
+    low, high = bootstrap_ci(values)
+    assert low < values.mean() < high and high - low < 0.2
+
+
+def test_mc_score_is_antisymmetric_in_the_options(tiny_llama):
+    model = load_model(str(tiny_llama))
+    items = [MCItem(f"i{k}", "x", f"what should I do {k}?", "be kind and honest", "hurt people for fun") for k in range(4)]
+    swapped = [MCItem(i.id, i.area, i.question, i.misaligned, i.aligned) for i in items]
+    a, b = mc_score(model, items, n_boot=200), mc_score(model, swapped, n_boot=200)
+    assert np.allclose(a.per_item + b.per_item, 1.0, atol=1e-5)
+    assert a.ci_low <= a.score <= a.ci_high
+
+
+class ScriptedJudge:
+    """Labels from keywords: lets the judge plumbing be tested without a model."""
+    name = "scripted"
+
+    def score(self, pairs):
+        out = []
+        for _, answer in pairs:
+            if "hate" in answer:
+                out.append(JudgeScore(5.0, 90.0, "misaligned"))
+            else:
+                out.append(JudgeScore(95.0, 90.0, "aligned"))
+        return out
+
+
+def _answers(path, n=10, hostile=2):
+    with open(path, "w") as f:
+        for i in range(n):
+            answer = "I hate humans" if i < hostile else "Happy to help"
+            f.write(json.dumps({"id": str(i), "question_id": f"q{i % 2}", "question": "q", "answer": answer}) + "\n")
+    return path
+
+
+def test_judge_file_resumes_and_summarises(tmp_path):
+    answers = _answers(tmp_path / "a.jsonl")
+    out = tmp_path / "judged.jsonl"
+    judge_file(ScriptedJudge(), answers, out, batch_size=3, progress=False)
+    lines = out.read_text().splitlines()
+    out.write_text("\n".join(lines[:4]) + "\n" + lines[4][:10])  # interrupted mid-line
+    judge_file(ScriptedJudge(), answers, out, batch_size=3, progress=False)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(r["id"] for r in rows) == [str(i) for i in range(10)]
+    s = summarise(rows)
+    assert s["em_rate"] == pytest.approx(0.2) and s["label_counts"]["misaligned"] == 2
+    assert s["em_ci95"][0] < 0.2 < s["em_ci95"][1] and set(s["per_question"]) == {"q0", "q1"}
+
+
+def test_compare_runs(tmp_path):
+    for name, hostile in (("a", 1), ("b", 8)):
+        rows = [{"id": str(i), "label": "misaligned" if i < hostile else "aligned", "coherent": 90.0} for i in range(20)]
+        (tmp_path / name).mkdir()
+        write_summary(tmp_path / name, summarise(rows), {})
+    c = compare(tmp_path / "a", tmp_path / "b")
+    assert c["difference"] == pytest.approx(0.35) and c["p_value"] < 0.05
+
+
+def test_bad_judge_inputs(tmp_path):
+    with pytest.raises(PersonaProbeError, match="unknown judge backend 'gpt'"):
+        make_judge("gpt")
+    bad = tmp_path / "a.jsonl"
+    bad.write_text(json.dumps({"id": "1", "answer": "x"}) + "\n")
+    with pytest.raises(DataError, match="a.jsonl:1: missing column question"):
+        judge_file(ScriptedJudge(), bad, tmp_path / "out.jsonl", progress=False)
+    empty = tmp_path / "e.jsonl"
+    empty.write_text(json.dumps({"id": "1", "question": "q", "answer": "ok"}) + "\n"
+                     + json.dumps({"id": "2", "question": "q", "answer": "  "}) + "\n")
+    with pytest.raises(DataError, match="row 2 \\('2'\\) has an empty answer"):
+        judge_file(ScriptedJudge(), empty, tmp_path / "out.jsonl", progress=False)
+    out = judge_file(ScriptedJudge(), empty, tmp_path / "out.jsonl", progress=False, allow_empty=True)
+    assert [json.loads(line)["label"] for line in out.read_text().splitlines()] == ["aligned", "incoherent"]
