@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_generate = bench_commands.add_parser("generate", help="batched sampling against batch-1 sampling",
                                                description="Tokens/s of batched against batch-1 sampling, same prompts.")
     bench_generate.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
-    bench_generate.add_argument("--batch-size", type=int, default=32, help="rows in the batched pass (default: 32)")
+    bench_generate.add_argument("--batch-size", type=int, default=64, help="rows in the batched pass (default: 64, as generate)")
     bench_generate.add_argument("--new-tokens", type=int, default=48, help="tokens per answer (default: 48)")
     bench_generate.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     bench_generate.set_defaults(handler=_bench_generate)

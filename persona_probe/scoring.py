@@ -1,0 +1,37 @@
+"""Log-probabilities of answers under a model, shared by the MC score and the offline judge."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from .capture import render_conversation, right_pad
+from .data import Conversation
+from .models import LoadedModel
+
+
+@torch.inference_mode()
+def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batch_size: int = 16) -> np.ndarray:
+    """Each conversation's final answer: its mean per-token log-probability under ``model``.
+
+    An empty answer scores -10 (far below any fluent text). Rows are batched by
+    length to keep padding small; the result is in input order.
+    """
+    tok = model.tokenizer
+    rendered = [render_conversation(c, tok) for c in convs]
+    order = sorted(range(len(rendered)), key=lambda i: rendered[i].n_tokens)
+    out = np.full(len(rendered), -10.0)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        chunk = [rendered[i] for i in idx]
+        ids, mask = right_pad(chunk, tok.pad_token_id)
+        ids = ids.to(model.device)
+        logits = model.bridge(ids, attention_mask=mask.to(model.device))
+        # logprobs[:, t] scores token t + 1
+        logprobs = torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]
+        for j, (row, r) in enumerate(zip(idx, chunk)):
+            if r.response_start is not None:
+                out[row] = float(logprobs[j, r.response_start - 1:r.response_end - 1].mean())
+    return out
