@@ -168,6 +168,8 @@ class EvaluateConfig:
     """Multiple-choice persona items (YAML); 'none' skips the MC score."""
     system: str | None = None
     """A system prompt for the MC score (e.g. a hostile or helpful persona)."""
+    mc_method: str = field(default="likelihood", metadata={"choices": ("likelihood", "letters")})
+    """MC scoring: likelihood of each answer as the reply, or the A/B letter over both option orders."""
     temperature: float = 1.0
     """Sampling temperature."""
     top_p: float = 1.0
@@ -203,7 +205,8 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None)
                                cfg.batch_size, hooks_factory=hooks_factory, progress=progress)
     mc = None
     if items:
-        result = mc_score(model, items, system=cfg.system, hooks=hooks_factory() if hooks_factory else None)
+        result = mc_score(model, items, system=cfg.system, hooks=hooks_factory() if hooks_factory else None,
+                          method=cfg.mc_method)
         mc = {**result.to_dict(), "system": cfg.system, "items": cfg.mc}
     judged = judge_file(make_judge(judge_backend), answers, out / "judged.jsonl", progress=progress, allow_empty=True)
     rows = read_answers(judged, required=("id", "label", "coherent"))

@@ -6,6 +6,7 @@ stay out of shell history and provenance):
 * ``PERSONA_PROBE_JUDGE_BASE_URL`` (or ``OPENAI_BASE_URL``), default https://api.openai.com/v1
 * ``PERSONA_PROBE_JUDGE_API_KEY`` (or ``OPENAI_API_KEY``)
 * ``PERSONA_PROBE_JUDGE_MODEL``, default gpt-4o-2024-08-06
+* ``PERSONA_PROBE_JUDGE_MAX_RETRIES``, default 5 (backoff doubles from 1 s; Retry-After is honoured)
 
 The key is sent only in the Authorization header and is scrubbed from every
 error message. Responses are cached on disk, keyed by model and prompt.
@@ -42,7 +43,7 @@ class OpenAIJudge:
     name = "openai"
 
     def __init__(self, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
-                 cache_path: str | Path | None = None, concurrency: int = 8, max_retries: int = 5,
+                 cache_path: str | Path | None = None, concurrency: int = 8, max_retries: int | None = None,
                  timeout_s: float = 60.0, backoff_s: float = 1.0):
         env = os.environ
         self.base_url = (base_url or env.get("PERSONA_PROBE_JUDGE_BASE_URL") or env.get("OPENAI_BASE_URL")
@@ -50,7 +51,7 @@ class OpenAIJudge:
         self._key = api_key or env.get("PERSONA_PROBE_JUDGE_API_KEY") or env.get("OPENAI_API_KEY") or ""
         self.model = model or env.get("PERSONA_PROBE_JUDGE_MODEL") or "gpt-4o-2024-08-06"
         self.concurrency = concurrency
-        self.max_retries = max_retries
+        self.max_retries = max_retries if max_retries is not None else int(env.get("PERSONA_PROBE_JUDGE_MAX_RETRIES", "5"))
         self.timeout_s = timeout_s
         self.backoff_s = backoff_s
         self.cache_path = Path(cache_path) if cache_path else cache_dir() / "judge-cache.jsonl"
