@@ -99,10 +99,26 @@ BAD_INPUTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def good_store(tiny_llama, tmp_path_factory):
+    """One finished store; each bad-input case gets a copy to (fail to) overwrite."""
+    from persona_probe.data import Conversation, Message, write_chat_jsonl
+
+    folder = tmp_path_factory.mktemp("good")
+    chats = folder / "chats.jsonl"
+    write_chat_jsonl([Conversation((Message("user", f"question {i}"), Message("assistant", f"answer {i}")), str(i), "g")
+                      for i in range(9)], chats)
+    run_cli("cache", "--model", tiny_llama, "--data", chats, "--out", folder / "store")
+    return chats, folder / "store"
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_is_one_line_and_keeps_existing_work(case, tiny_llama, chat_file, tmp_path):
+def test_bad_input_is_one_line_and_keeps_existing_work(case, tiny_llama, good_store, tmp_path):
+    import shutil
+
+    chat_file, original = good_store
     out = tmp_path / "store"
-    run_cli("cache", "--model", tiny_llama, "--data", chat_file, "--out", out)
+    shutil.copytree(original, out)
     before = _store_bytes(out)
     bad = tmp_path / "bad.jsonl"
     bad.write_text(chat_file.read_text().splitlines()[0] + '\n{"messages": [\n')
@@ -124,7 +140,7 @@ def test_bad_input_is_one_line_and_keeps_existing_work(case, tiny_llama, chat_fi
 
 def test_sigkill_then_resume_is_bit_identical(tmp_path):
     model = build_model(tmp_path / "m", "llama")
-    data = _chats(tmp_path / "data.jsonl", 1500, answer_words=60)
+    data = _chats(tmp_path / "data.jsonl", 600, answer_words=40)
     common = ["--model", model, "--data", data, "--pool", "tokens", "--shard-rows", "20", "--batch-tokens", "1024"]
     run_cli("cache", *common, "--out", tmp_path / "reference")
     killed = tmp_path / "killed"
@@ -160,11 +176,11 @@ def _peak_rss_mib(args) -> float:
 
 
 def test_peak_rss_is_flat_as_data_grows(tmp_path):
-    # Holding every token's activations would add ~150 MiB at 2,000 rows; a shard is 4 MiB.
-    model = build_model(tmp_path / "m", "llama", layers=4)
+    # Holding every token's activations would add ~200 MiB at 2,000 rows; a shard is 4 MiB.
+    model = build_model(tmp_path / "m", "llama", layers=4, d_model=128)
     peaks = {}
     for n in (200, 2000):
-        data = _chats(tmp_path / f"d{n}.jsonl", n, answer_words=120)
+        data = _chats(tmp_path / f"d{n}.jsonl", n, answer_words=40)
         peaks[n] = _peak_rss_mib(["cache", "--model", model, "--data", data, "--pool", "tokens",
                                   "--shard-mb", "4", "--out", tmp_path / f"s{n}"])
     assert peaks[2000] <= 1.10 * peaks[200], peaks
