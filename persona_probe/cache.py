@@ -16,7 +16,7 @@ from .capture import POOLINGS, ActivationCapture, RenderedConversation, plan_bat
 from .data import Dataset, load_conversations
 from .errors import DataError, PersonaProbeError
 from .hooks import parse_layers, resid_post
-from .models import LoadedModel, load_model
+from .models import DTYPES, LoadedModel, load_model
 from .store import STORE_DTYPES, StoreWriter
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class CacheConfig:
     """Storage dtype of the activations."""
     device: str = "auto"
     """auto (CUDA when present), cpu, or cuda[:N]."""
-    model_dtype: str = field(default="auto", metadata={"choices": ("auto", "float32", "bfloat16", "float16")})
+    model_dtype: str = field(default="auto", metadata={"choices": ("auto", *DTYPES)})
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
     batch_tokens: int = 4096
     """Token budget of one batch (rows x longest row); batches group rows of similar length."""
@@ -74,7 +74,7 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     """Cache activations for ``cfg.model`` (and ``cfg.tuned``), resuming any partial store."""
     dataset = load_conversations(cfg.data)
     if cfg.pool == "auto":
-        answered = all(c.has_response for c in dataset.conversations)
+        answered = all(c.has_response and c.messages[-1].content.strip() for c in dataset.conversations)
         cfg = replace(cfg, pool="response-mean" if answered else "last-prompt")
         log.info("--pool auto: using %s", cfg.pool)
     if cfg.pool == "response-mean":

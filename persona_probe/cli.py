@@ -173,6 +173,8 @@ def _compare(args: argparse.Namespace) -> None:
     c = compare(args.run_a, args.run_b)
     print(f"EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
           f"z {c['z']:.2f}  p {c['p_value']:.4f}")
+    if c["mc_a"] is not None and c["mc_b"] is not None:
+        print(f"MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  difference {c['mc_b'] - c['mc_a']:+.3f}")
 
 
 def _bench_generate(args: argparse.Namespace) -> None:
@@ -182,8 +184,8 @@ def _bench_generate(args: argparse.Namespace) -> None:
     model = load_model(args.model, args.device)
     r = bench_generate(model, batch_size=args.batch_size, new_tokens=args.new_tokens)
     print(f"model: {args.model}  tokens per answer: {args.new_tokens}")
-    print(f"batch 1:          {r.single_tokens_per_s:8.1f} tokens/s")
-    print(f"batch {r.batch_size:<3d}        {r.batched_tokens_per_s:8.1f} tokens/s")
+    print(f"batch 1:   {r.single_tokens_per_s:8.1f} tokens/s")
+    print(f"batch {r.batch_size}:  {r.batched_tokens_per_s:8.1f} tokens/s")
     print(f"batched/single throughput ratio: {r.ratio:.2f}")
 
 

@@ -76,9 +76,15 @@ def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch
         with open(out_path, "rb") as f:
             for line in f:
                 try:
-                    done.add(json.loads(line)["id"])
+                    row = json.loads(line)
+                    done.add(row["id"])
                 except (ValueError, KeyError):
                     break
+                if row.get("judge", judge.name) != judge.name:
+                    raise PersonaProbeError(
+                        f"{out_path} holds rows judged by {row['judge']!r}, not {judge.name!r}; "
+                        "use another --out, or delete the file to judge again"
+                    )
                 keep += len(line)
         if keep < out_path.stat().st_size:
             with open(out_path, "r+b") as f:
@@ -194,7 +200,7 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None)
     from .models import load_model
 
     judge_backend = cfg.judge  # fail fast on a bad backend name, before any sampling
-    if not (judge_backend in ("offline", "openai") or judge_backend.startswith("hf:")):
+    if not (judge_backend in ("offline", "openai") or (judge_backend.startswith("hf:") and len(judge_backend) > 3)):
         raise PersonaProbeError(f"unknown judge backend {judge_backend!r}; use offline, openai or hf:MODEL_SPEC")
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     out = Path(cfg.out)

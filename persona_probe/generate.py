@@ -134,8 +134,11 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     """
     dataset = load_conversations(questions)
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
-    jobs = plan_jobs(dataset.conversations, samples, per_question)
-    rendered = {conv.id: render_conversation(conv, model.tokenizer) for conv in dataset.conversations}
+    # Chat rows that already hold an answer are prompted with everything before it.
+    prompts = [Conversation(c.messages[:-1], c.id, c.group, c.source) if c.has_response else c
+               for c in dataset.conversations]
+    jobs = plan_jobs(prompts, samples, per_question)
+    rendered = {conv.id: render_conversation(conv, model.tokenizer) for conv in prompts}
     # Group prompts of similar length, then cut into fixed batches: the plan is the same on every run.
     jobs.sort(key=lambda j: (rendered[j.conversation.id].n_tokens, j.conversation.id, j.sample))
     batches = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
@@ -185,10 +188,12 @@ def _resume(out: Path, run: dict) -> set[str]:
                 break
             if not line.endswith(b"\n"):
                 break
-            if row.get("run", {}).get("model") != run["model"] or row["run"].get("sampling") != run["sampling"]:
+            old = row.get("run", {})
+            changed = [k for k in ("model", "sampling", "questions_sha256", "batch_size") if old.get(k) != run[k]]
+            if changed:
                 raise PersonaProbeError(
-                    f"{out} holds answers from another model or sampling settings (row {row.get('id')!r}); "
-                    "use another --out, or delete the file to start again"
+                    f"{out} holds answers made with other settings ({', '.join(changed)} differ, row {row.get('id')!r}); "
+                    "rerun with the same settings to resume, use another --out, or delete the file to start again"
                 )
             done.add(row["id"])
             keep += len(line)

@@ -73,7 +73,7 @@ class OpenAIJudge:
 
     def top_logprobs(self, prompt: str) -> dict[str, float]:
         """The top-20 logprobs of the first reply token, from the cache or the endpoint."""
-        key = hashlib.sha256(f"{self.model}\x00{prompt}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self.base_url}\x00{self.model}\x00{prompt}".encode()).hexdigest()
         with self._lock:
             if key in self._cache:
                 return self._cache[key]

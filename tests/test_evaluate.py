@@ -77,6 +77,15 @@ def test_judge_file_resumes_and_summarises(tmp_path):
     assert s["em_ci95"][0] < 0.2 < s["em_ci95"][1] and set(s["per_question"]) == {"q0", "q1"}
 
 
+def test_judge_resume_refuses_another_judge(tmp_path):
+    answers = _answers(tmp_path / "a.jsonl")
+    out = judge_file(ScriptedJudge(), answers, tmp_path / "judged.jsonl", progress=False)
+    other = ScriptedJudge()
+    other.name = "other"
+    with pytest.raises(PersonaProbeError, match="judged by 'scripted', not 'other'"):
+        judge_file(other, answers, out, progress=False)
+
+
 def test_compare_runs(tmp_path):
     for name, hostile in (("a", 1), ("b", 8)):
         rows = [{"id": str(i), "label": "misaligned" if i < hostile else "aligned", "coherent": 90.0} for i in range(20)]

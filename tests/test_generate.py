@@ -49,8 +49,23 @@ def test_resume_after_a_torn_write_reproduces_the_run(model, tmp_path):
 def test_resume_refuses_other_settings(model, tmp_path):
     questions = str(_questions(tmp_path))
     out = generate_answers(model, questions, tmp_path / "a.jsonl", sampling=SAMPLING, batch_size=4, progress=False)
-    with pytest.raises(PersonaProbeError, match="another model or sampling settings"):
-        generate_answers(model, questions, out, sampling=SamplingConfig(seed=4, max_new_tokens=12), progress=False)
+    with pytest.raises(PersonaProbeError, match=r"other settings \(sampling differ"):
+        generate_answers(model, questions, out, sampling=SamplingConfig(seed=4, max_new_tokens=12), batch_size=4,
+                         progress=False)
+    other = tmp_path / "other.yaml"
+    other.write_text("- id: c\n  paraphrases: [hello]\n")
+    with pytest.raises(PersonaProbeError, match=r"questions_sha256 differ"):
+        generate_answers(model, str(other), out, sampling=SAMPLING, batch_size=4, progress=False)
+
+
+def test_answered_chat_rows_are_prompted_without_their_answer(model, tmp_path):
+    from persona_probe.data import Conversation, Message, write_chat_jsonl
+
+    chats = tmp_path / "c.jsonl"
+    write_chat_jsonl([Conversation((Message("user", "hello how are you"), Message("assistant", "old answer")), "x", "x")], chats)
+    row = read_answers(generate_answers(model, str(chats), tmp_path / "a.jsonl", sampling=SAMPLING, progress=False))[0]
+    assert row["question"] == "hello how are you" and "old answer" not in row["prompt"]
+    assert row["prompt"].endswith("<|im_start|>assistant\n")
 
 
 def test_hooks_act_during_sampling(model, tmp_path):
