@@ -109,3 +109,16 @@ def test_bad_judge_inputs(tmp_path):
         judge_file(ScriptedJudge(), empty, tmp_path / "out.jsonl", progress=False)
     out = judge_file(ScriptedJudge(), empty, tmp_path / "out.jsonl", progress=False, allow_empty=True)
     assert [json.loads(line)["label"] for line in out.read_text().splitlines()] == ["aligned", "incoherent"]
+
+
+def test_hf_judge_runs_the_published_arithmetic_on_a_local_model(tiny_llama):
+    from persona_probe.judge import LABELS
+    from persona_probe.judge_hf import HFJudge
+
+    judge = HFJudge(str(tiny_llama), top_k=5)
+    tops = judge.top_logprobs(["hello", "what should I do"])
+    assert len(tops) == 2 and all(len(t) <= 5 and all(v <= 0 for v in t.values()) for t in tops)
+    scores = judge.score([("q", "a kind answer"), ("q", "another")])
+    assert len(scores) == 2 and all(s.label in LABELS for s in scores)
+    # A random tiny model puts no mass on numbers: no alignment score, as the 0.25 cutoff says.
+    assert all(s.aligned is None for s in scores)
