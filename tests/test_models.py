@@ -95,3 +95,10 @@ def test_embedded_model_loads_from_converted_cache():
     assert model.identity.name == "HuggingFaceTB/SmolLM2-135M-Instruct"
     rendered = model.tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False)
     assert "You are a helpful AI assistant named SmolLM" in rendered  # the template's hidden default
+
+
+def test_gguf_file_spec_uses_the_same_converted_copy():
+    gguf = embedded_gguf_path()
+    model = load_model(str(gguf))
+    assert model.identity.kind == "gguf" and model.identity.name == str(gguf)
+    assert model.identity.sha256 == file_sha256(gguf) and model.n_layers == 30
