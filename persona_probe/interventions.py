@@ -1,0 +1,103 @@
+"""Interventions on the residual stream, as context managers that never change the model for good.
+
+* :class:`Steering` adds ``alpha * scale[layer] * v[layer]`` to ``blocks.{layer}.hook_resid_post``;
+  ``scale`` is the layer's typical residual norm, so alpha is in units of it.
+* :class:`Ablation` projects ``v`` out at chosen layers: ``r - (r . v) v``.
+
+Massive activations: a few positions, above all the first token (the attention
+sink), carry residual norms far above the rest (about 150x the median in
+SmolLM2), and projecting there wrecks the model. Ablation therefore leaves out
+every position whose norm exceeds ``massive_factor`` times the median norm of its
+row, measured at each hook call.
+
+Both work anywhere the bridge runs: caching, sampling (``hooks_factory``), the MC score.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import torch
+
+from .directions import Direction
+from .hooks import resid_post
+
+
+class _BridgeHooks:
+    """Shared context-manager plumbing: subclasses provide ``fwd_hooks()``."""
+
+    def __init__(self, bridge):
+        self.bridge = bridge
+        self._context = None
+
+    def fwd_hooks(self) -> list:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self._context = self.bridge.hooks(fwd_hooks=self.fwd_hooks())
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        context, self._context = self._context, None
+        return context.__exit__(*exc)
+
+
+class Steering(_BridgeHooks):
+    def __init__(self, bridge, direction: Direction, alpha: float, layers: Sequence[int] | None = None,
+                 norm_scale: Mapping[int, float] | None = None):
+        super().__init__(bridge)
+        self.direction = direction
+        self.alpha = alpha
+        self.layers = list(layers) if layers is not None else list(direction.layers)
+        self.norm_scale = dict(norm_scale or {})
+
+    def fwd_hooks(self) -> list:
+        hooks = []
+        for layer in self.layers:
+            scale = self.norm_scale.get(layer, 1.0)
+            vector = self.direction.at(layer)
+
+            def hook(resid, hook, vector=vector, scale=scale):
+                return resid + (self.alpha * scale) * vector.to(resid.device, resid.dtype)
+            hooks.append((resid_post(layer), hook))
+        return hooks
+
+
+class Ablation(_BridgeHooks):
+    def __init__(self, bridge, direction: Direction, layers: Sequence[int] | None = None,
+                 massive_factor: float = 20.0):
+        super().__init__(bridge)
+        self.direction = direction
+        self.layers = list(layers) if layers is not None else list(direction.layers)
+        self.massive_factor = massive_factor
+
+    def fwd_hooks(self) -> list:
+        hooks = []
+        for layer in self.layers:
+            vector = self.direction.at(layer)
+
+            def hook(resid, hook, vector=vector):
+                return project_out(resid, vector.to(resid.device, resid.dtype), self.massive_factor)
+            hooks.append((resid_post(layer), hook))
+        return hooks
+
+
+def massive_positions(resid: torch.Tensor, factor: float) -> torch.Tensor:
+    """``[batch, pos]`` True where a position's norm exceeds ``factor`` x its row's median norm."""
+    norms = resid.float().norm(dim=-1)
+    return norms > factor * norms.median(dim=-1, keepdim=True).values
+
+
+def project_out(resid: torch.Tensor, unit: torch.Tensor, massive_factor: float | None = 20.0) -> torch.Tensor:
+    """Remove the component along ``unit`` at every position but the massive ones."""
+    coefficient = resid @ unit
+    if massive_factor is not None and resid.shape[-2] > 1:
+        coefficient = coefficient.masked_fill(massive_positions(resid, massive_factor), 0.0)
+    return resid - coefficient[..., None] * unit
+
+
+def residual_norm_scale(acts: torch.Tensor, layers: Sequence[int]) -> dict[int, float]:
+    """Median residual norm per layer from ``[rows, layers, d_model]`` activations (a steering unit)."""
+    norms = acts.float().norm(dim=-1).median(dim=0).values
+    return {layer: float(n) for layer, n in zip(layers, norms)}
