@@ -79,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("run_b", help="second evaluate folder")
     compare.set_defaults(handler=_compare)
 
+    probe = commands.add_parser("probe", help="per-layer linear probes on a pooled store (k-fold and group-held-out)",
+                                description="Logistic-regression and difference-of-means probes at every cached layer.")
+    probe.add_argument("--store", required=True, help="a pooled activation store")
+    probe.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
+    probe.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned)")
+    probe.add_argument("--folds", type=int, default=5, help="CV folds (default: 5)")
+    probe.add_argument("--out", required=True, help="output folder: cfg.json and the probe direction")
+    probe.set_defaults(handler=_probe)
+
+    direction = commands.add_parser("direction", help="a difference-of-means direction between two pooled stores",
+                                    description="mean(positive) - mean(negative) per layer, normalised, saved with provenance.")
+    direction.add_argument("--positive", required=True, help="store of the positive side (e.g. tuned, or hostile prompt)")
+    direction.add_argument("--negative", required=True, help="store of the negative side (e.g. base, or helpful prompt)")
+    direction.add_argument("--out", required=True, help="output folder")
+    direction.set_defaults(handler=_direction)
+
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     info = store_commands.add_parser("info", help="print a store's cfg.json summary")
@@ -187,6 +203,38 @@ def _bench_generate(args: argparse.Namespace) -> None:
     print(f"batch 1:   {r.single_tokens_per_s:8.1f} tokens/s")
     print(f"batch {r.batch_size}:  {r.batched_tokens_per_s:8.1f} tokens/s")
     print(f"batched/single throughput ratio: {r.ratio:.2f}")
+
+
+def _probe(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from .artifacts import atomic_write_json, provenance
+    from .probes import fit_probes, read_labels
+    from .store import ActivationStore
+
+    store = ActivationStore(args.store)
+    labels = read_labels(args.labels, store.rows, args.positive)
+    report = fit_probes(store.load(), labels, [r["group"] for r in store.rows], store.layers, folds=args.folds,
+                        cfg={"model": store.cfg["model"], "store": str(store.path), "data": store.cfg["data"]})
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report.direction.save(out / "direction")
+    atomic_write_json(out / "cfg.json", {"kind": "probe_report", **report.to_dict(), "store": str(store.path),
+                                         "model": store.cfg["model"], "labels": str(args.labels),
+                                         "provenance": provenance()})
+    best = report.layers.index(report.best_layer)
+    print(f"best layer {report.best_layer}: group-held-out accuracy {report.logistic_grouped.accuracy[best]:.3f}, "
+          f"AUROC {report.logistic_grouped.auroc[best]:.3f} (k-fold {report.logistic_kfold.accuracy[best]:.3f})")
+    print(f"wrote {out}/cfg.json and {out}/direction")
+
+
+def _direction(args: argparse.Namespace) -> None:
+    from .directions import mean_difference_of_stores
+    from .store import ActivationStore
+
+    d = mean_difference_of_stores(ActivationStore(args.positive), ActivationStore(args.negative))
+    d.save(args.out)
+    print(f"wrote {args.out}: mean-difference direction over layers {list(d.layers)}")
 
 
 def _store_info(args: argparse.Namespace) -> None:

@@ -205,3 +205,25 @@ def test_embedded_smollm2_smoke(tmp_path):
     assert store.cfg["model"]["name"] == "HuggingFaceTB/SmolLM2-135M-Instruct"
     # The chat template's hidden default system prompt is on record for every row.
     assert all("You are a helpful AI assistant named SmolLM" in row["rendered"] for row in store.rows)
+
+
+def test_probe_and_direction_commands(tiny_llama, tmp_path):
+    """Tuned vs base on the same conversations: the probe and mean-diff commands run end to end."""
+    tuned = build_model(tmp_path / "tuned", "llama", seed=1)
+    data = _chats(tmp_path / "d.jsonl", 60)
+    run_cli("cache", "--model", tiny_llama, "--tuned", tuned, "--data", data, "--out", tmp_path / "pair")
+    result = run_cli("direction", "--positive", tmp_path / "pair" / "tuned", "--negative", tmp_path / "pair" / "base",
+                     "--out", tmp_path / "dir")
+    assert "mean-difference direction over layers [0, 1]" in result.stdout
+    from persona_probe.directions import Direction
+    assert Direction.load(tmp_path / "dir").cfg["method"] == "mean-difference"
+    store = ActivationStore(tmp_path / "pair" / "base")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"id": r["id"], "label": i % 2 == 0}) + "\n" for i, r in enumerate(store.rows)))
+    result = run_cli("probe", "--store", tmp_path / "pair" / "base", "--labels", labels, "--out", tmp_path / "probe")
+    assert result.stdout.startswith("best layer")
+    cfg = json.loads((tmp_path / "probe" / "cfg.json").read_text())
+    assert set(cfg["logistic"]) == {"kfold", "group_held_out"} and len(cfg["logistic"]["kfold"]["accuracy"]) == 2
+    labels.write_text(json.dumps({"id": "r0", "label": True}) + "\n")
+    bad = run_cli("probe", "--store", tmp_path / "pair" / "base", "--labels", labels, "--out", tmp_path / "p2", check=False)
+    assert bad.returncode == 2 and "no label for" in bad.stderr

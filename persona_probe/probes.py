@@ -1,0 +1,190 @@
+"""Per-layer linear probes, all layers in one vectorised fit (on the GPU when there is one).
+
+Two classifiers per layer: L2-regularised logistic regression, and a
+difference-of-means classifier (project on mu1 - mu0, threshold at the midpoint).
+Each is scored two ways, because a probe can learn the question instead of the
+persona: k-fold CV over rows, and CV with whole groups (questions) held out.
+A gap of more than 10 accuracy points between the two raises a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import torch
+from jaxtyping import Bool, Float
+
+from .directions import Direction
+from .errors import PersonaProbeError
+
+log = logging.getLogger(__name__)
+GAP_WARNING = 0.10
+
+
+def fit_logistic(x: Float[torch.Tensor, "layers rows d"], y: Bool[torch.Tensor, " rows"], l2: float = 1e-2,
+                 max_iter: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
+    """Independent logistic regressions, one per layer, solved together with L-BFGS.
+
+    The layers' losses are summed; they share no parameters, so each layer gets its own optimum.
+    Returns weights ``[layers, d]`` and biases ``[layers]`` on the given (standardised) features.
+    """
+    layers, _, d = x.shape
+    w = torch.zeros(layers, d, device=x.device, requires_grad=True)
+    b = torch.zeros(layers, device=x.device, requires_grad=True)
+    target = y.float().expand(layers, -1)
+    optimiser = torch.optim.LBFGS([w, b], lr=1.0, max_iter=max_iter, line_search_fn="strong_wolfe")
+
+    def closure():
+        optimiser.zero_grad()
+        logits = torch.einsum("lnd,ld->ln", x, w) + b[:, None]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="none").mean(1).sum()
+        loss = loss + l2 * (w * w).sum() / 2
+        loss.backward()
+        return loss
+
+    with torch.enable_grad():
+        optimiser.step(closure)
+    return w.detach(), b.detach()
+
+
+def auroc(scores: Float[torch.Tensor, "layers rows"], y: Bool[torch.Tensor, " rows"]) -> torch.Tensor:
+    """Area under the ROC curve per layer (ties count half)."""
+    pos, neg = scores[:, y], scores[:, ~y]
+    greater = (pos[:, :, None] > neg[:, None, :]).float().mean((1, 2))
+    ties = (pos[:, :, None] == neg[:, None, :]).float().mean((1, 2))
+    return greater + ties / 2
+
+
+@dataclass(frozen=True)
+class ProbeScores:
+    accuracy: list[float]
+    """Per layer."""
+    auroc: list[float]
+    """Per layer."""
+
+
+@dataclass(frozen=True)
+class ProbeReport:
+    layers: list[int]
+    logistic_kfold: ProbeScores
+    logistic_grouped: ProbeScores
+    meandiff_kfold: ProbeScores
+    meandiff_grouped: ProbeScores
+    direction: Direction
+    """The logistic probes' weight vectors, fit on all rows, normalised per layer (in activation space)."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def best_layer(self) -> int:
+        """The layer with the best group-held-out logistic accuracy."""
+        return self.layers[int(np.argmax(self.logistic_grouped.accuracy))]
+
+    def to_dict(self) -> dict:
+        def scores(s: ProbeScores) -> dict:
+            return {"accuracy": s.accuracy, "auroc": s.auroc}
+        return {"layers": self.layers, "best_layer": self.best_layer, "warnings": self.warnings,
+                "logistic": {"kfold": scores(self.logistic_kfold), "group_held_out": scores(self.logistic_grouped)},
+                "mean_difference": {"kfold": scores(self.meandiff_kfold), "group_held_out": scores(self.meandiff_grouped)}}
+
+
+def _standardise(train: torch.Tensor, *others: torch.Tensor):
+    mean = train.mean(1, keepdim=True)
+    std = train.std(1, keepdim=True) + 1e-6
+    return mean, std, [(t - mean) / std for t in (train, *others)]
+
+
+def _cv_scores(x: torch.Tensor, y: torch.Tensor, splits, l2: float) -> tuple[ProbeScores, ProbeScores]:
+    """Out-of-fold scores for both classifiers; accuracy and AUROC over all held-out rows."""
+    layers, n, _ = x.shape
+    logit_scores = torch.zeros(layers, n, device=x.device)
+    md_scores = torch.zeros(layers, n, device=x.device)
+    for train, test in splits:
+        train_t, test_t = torch.as_tensor(train, device=x.device), torch.as_tensor(test, device=x.device)
+        _, _, (xtr, xte) = _standardise(x[:, train_t], x[:, test_t])
+        w, b = fit_logistic(xtr, y[train_t], l2)
+        logit_scores[:, test_t] = torch.einsum("lnd,ld->ln", xte, w) + b[:, None]
+        mu1, mu0 = xtr[:, y[train_t]].mean(1), xtr[:, ~y[train_t]].mean(1)
+        md_scores[:, test_t] = torch.einsum("lnd,ld->ln", xte - (mu1 + mu0)[:, None] / 2, mu1 - mu0)
+
+    def summarise(s: torch.Tensor) -> ProbeScores:
+        return ProbeScores(((s > 0) == y).float().mean(1).tolist(), auroc(s, y).tolist())
+    return summarise(logit_scores), summarise(md_scores)
+
+
+def fit_probes(acts: Float[torch.Tensor, "rows layers d"], labels: Sequence[bool], groups: Sequence[str],
+               layers: Sequence[int], folds: int = 5, l2: float = 1e-2, device: str | None = None,
+               seed: int = 0, cfg: dict | None = None) -> ProbeReport:
+    """Probe every layer for ``labels``, scored by k-fold and by group-held-out CV."""
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    y_np = np.asarray(labels, dtype=bool)
+    if len(y_np) != len(acts):
+        raise PersonaProbeError(f"{len(y_np)} labels for {len(acts)} rows")
+    if len(y_np) == 0:
+        raise PersonaProbeError("the label set is empty; probes need labelled rows")
+    counts = (int(y_np.sum()), int((~y_np).sum()))
+    if min(counts) == 0:
+        raise PersonaProbeError(f"the labels hold a single class ({counts[0]} positive, {counts[1]} negative); "
+                                "probes need both")
+    if min(counts) < folds:
+        raise PersonaProbeError(f"{min(counts)} rows in the smaller class; k-fold CV with {folds} folds needs at least {folds}")
+    groups_np = np.asarray(groups)
+    n_groups = len(set(groups_np.tolist()))
+    if n_groups < 2:
+        raise PersonaProbeError("every row is in one group; group-held-out CV needs at least two groups (questions)")
+    dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    x = acts.to(dev, torch.float32).transpose(0, 1).contiguous()  # [layers, rows, d]
+    y = torch.as_tensor(y_np, device=dev)
+    kfold = StratifiedKFold(folds, shuffle=True, random_state=seed).split(y_np, y_np)
+    grouped = GroupKFold(min(folds, n_groups)).split(y_np, y_np, groups_np)
+    logistic_k, md_k = _cv_scores(x, y, kfold, l2)
+    logistic_g, md_g = _cv_scores(x, y, grouped, l2)
+    mean, std, (xs,) = _standardise(x)
+    w, _ = fit_logistic(xs, y, l2)
+    raw = (w / std[:, 0]).cpu()  # back to activation space: score = w . (a - mean) / std
+    norms = raw.norm(dim=-1)
+    direction = Direction(raw / norms[:, None], tuple(layers), norms, {"method": "logistic-probe", **(cfg or {})})
+    warnings = []
+    for layer, a_k, a_g in zip(layers, logistic_k.accuracy, logistic_g.accuracy):
+        if a_k - a_g > GAP_WARNING:
+            warnings.append(f"layer {layer}: k-fold accuracy {a_k:.2f} vs group-held-out {a_g:.2f}; "
+                            "the probe may be learning the questions rather than the label")
+    for message in warnings:
+        log.warning(message)
+    return ProbeReport(list(layers), logistic_k, logistic_g, md_k, md_g, direction, warnings)
+
+
+def read_labels(path, store_rows: list[dict], positive: str | None = None) -> list[bool]:
+    """Labels for a store's rows from a JSONL of ``{"id": ..., "label": ...}``.
+
+    ``label`` may be true/false, 1/0, or text; text counts as positive when it
+    equals ``positive`` (default ``misaligned``). Every store row needs a label.
+    """
+    import json
+    from pathlib import Path
+
+    from .errors import DataError
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such labels file; write one JSON object per line with id and label")
+    wanted = positive or "misaligned"
+    by_id: dict[str, bool] = {}
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                key, value = str(row["id"]), row["label"]
+            except (ValueError, KeyError, TypeError):
+                raise DataError(f"{path}:{line_no}: each line needs an id and a label") from None
+            by_id[key] = value == wanted if isinstance(value, str) else bool(value)
+    missing = [r["id"] for r in store_rows if r["id"] not in by_id]
+    if missing:
+        raise DataError(f"{path}: no label for {len(missing)} store rows (first: {missing[0]!r}); "
+                        "ids must match the store's rows.jsonl")
+    return [by_id[r["id"]] for r in store_rows]
