@@ -134,6 +134,16 @@ def write_chat_jsonl(conversations, path: str | Path) -> None:
             f.write(json.dumps({"messages": conv.as_dicts()}, ensure_ascii=False) + "\n")
 
 
+def read_jsonl(path: str | Path, what: str = "data"):
+    """``(line_number, object)`` for each non-blank line of a JSONL file; bad lines name file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such {what} file")
+    with open(path, "rb") as f:
+        raw = f.read()
+    yield from _jsonl_rows(_decode(raw, str(path)), str(path))
+
+
 def builtin_names() -> list[str]:
     folder = resources.files("persona_probe") / "data" / "questions"
     return sorted(p.name.rsplit(".", 1)[0] for p in folder.iterdir() if p.name.endswith(".yaml"))

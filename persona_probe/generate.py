@@ -22,7 +22,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .capture import render_conversation
-from .data import Conversation, Message, load_conversations
+from .data import Conversation, Message, load_conversations, read_jsonl
 from .errors import DataError, PersonaProbeError
 from .models import LoadedModel
 
@@ -212,18 +212,11 @@ def read_answers(path: str | Path, required: Sequence[str] = ("id", "question", 
     if not path.is_file():
         raise DataError(f"{path}: no such answers file; make one with persona-probe generate")
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as err:
-                raise DataError(f"{path}:{line_no}: malformed JSON ({err})") from None
-            missing = [c for c in required if c not in row]
-            if missing:
-                raise DataError(f"{path}:{line_no}: missing column {', '.join(missing)}; rows need {', '.join(required)}")
-            rows.append(row)
+    for line_no, row in read_jsonl(path, "answers"):
+        missing = [c for c in required if c not in row]
+        if missing:
+            raise DataError(f"{path}:{line_no}: missing column {', '.join(missing)}; rows need {', '.join(required)}")
+        rows.append(row)
     if not rows:
         raise DataError(f"{path}: no answers in the file")
     return rows

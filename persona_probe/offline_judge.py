@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
-from .data import Conversation, Message
+from .data import Conversation, Message, read_jsonl
 from .errors import PersonaProbeError
 from .judge import LABELS, MIN_NUMBER_MASS, JudgeScore, label_for
 from .models import load_model
@@ -207,13 +207,10 @@ class OfflineJudge:
 
 def read_labelled(path: str | Path) -> list[dict]:
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if line.strip():
-                row = json.loads(line)
-                if row.get("label") not in LABELS:
-                    raise PersonaProbeError(f"{path}:{line_no}: label {row.get('label')!r} is not one of {LABELS}")
-                rows.append(row)
+    for line_no, row in read_jsonl(path, "labelled"):
+        if row.get("label") not in LABELS:
+            raise PersonaProbeError(f"{path}:{line_no}: label {row.get('label')!r} is not one of {LABELS}")
+        rows.append(row)
     return rows
 
 

@@ -163,26 +163,16 @@ def read_labels(path, store_rows: list[dict], positive: str | None = None) -> li
     ``label`` may be true/false, 1/0, or text; text counts as positive when it
     equals ``positive`` (default ``misaligned``). Every store row needs a label.
     """
-    import json
-    from pathlib import Path
-
+    from .data import read_jsonl
     from .errors import DataError
 
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such labels file; write one JSON object per line with id and label")
     wanted = positive or "misaligned"
     by_id: dict[str, bool] = {}
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                key, value = str(row["id"]), row["label"]
-            except (ValueError, KeyError, TypeError):
-                raise DataError(f"{path}:{line_no}: each line needs an id and a label") from None
-            by_id[key] = value == wanted if isinstance(value, str) else bool(value)
+    for line_no, row in read_jsonl(path, "labels"):
+        if "id" not in row or "label" not in row:
+            raise DataError(f"{path}:{line_no}: each line needs an id and a label")
+        value = row["label"]
+        by_id[str(row["id"])] = value == wanted if isinstance(value, str) else bool(value)
     missing = [r["id"] for r in store_rows if r["id"] not in by_id]
     if missing:
         raise DataError(f"{path}: no label for {len(missing)} store rows (first: {missing[0]!r}); "
