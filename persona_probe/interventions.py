@@ -2,7 +2,11 @@
 
 * :class:`Steering` adds ``alpha * scale[layer] * v[layer]`` to ``blocks.{layer}.hook_resid_post``;
   ``scale`` is the layer's typical residual norm, so alpha is in units of it.
-* :class:`Ablation` projects ``v`` out at chosen layers: ``r - (r . v) v``.
+* :class:`Ablation` projects ``v`` out at chosen layers: ``r - (r . v) v``. In the default
+  ``resid_post`` mode it acts on each chosen layer's output; in ``writers`` mode it acts on
+  everything that writes to the residual stream (the embeddings and every attention and
+  MLP output), so the stream never holds ``v`` at all: that is what
+  :func:`persona_probe.orthogonalize.orthogonalize_` bakes into the weights.
 
 Massive activations: a few positions, above all the first token (the attention
 sink), carry residual norms far above the rest (about 150x the median in
@@ -66,21 +70,29 @@ class Steering(_BridgeHooks):
 
 class Ablation(_BridgeHooks):
     def __init__(self, bridge, direction: Direction, layers: Sequence[int] | None = None,
-                 massive_factor: float = 20.0):
+                 massive_factor: float | None = 20.0, mode: str = "resid_post"):
         super().__init__(bridge)
+        if mode not in ("resid_post", "writers"):
+            raise ValueError(f"ablation mode {mode!r} is not resid_post or writers")
         self.direction = direction
         self.layers = list(layers) if layers is not None else list(direction.layers)
         self.massive_factor = massive_factor
+        self.mode = mode
+
+    def _hook(self, vector: torch.Tensor):
+        def hook(resid, hook):
+            return project_out(resid, vector.to(resid.device, resid.dtype), self.massive_factor)
+        return hook
 
     def fwd_hooks(self) -> list:
-        hooks = []
-        for layer in self.layers:
-            vector = self.direction.at(layer)
-
-            def hook(resid, hook, vector=vector):
-                return project_out(resid, vector.to(resid.device, resid.dtype), self.massive_factor)
-            hooks.append((resid_post(layer), hook))
-        return hooks
+        if self.mode == "resid_post":
+            return [(resid_post(layer), self._hook(self.direction.at(layer))) for layer in self.layers]
+        # writers: one vector (the first chosen layer's) removed from every write to the stream
+        vector = self.direction.at(self.layers[0])
+        names = ["hook_embed"] + (["hook_pos_embed"] if hasattr(self.bridge, "pos_embed") else [])
+        n_layers = int(self.bridge.cfg.n_layers)
+        names += [f"blocks.{i}.{h}" for i in range(n_layers) for h in ("hook_attn_out", "hook_mlp_out")]
+        return [(name, self._hook(vector)) for name in names]
 
 
 def massive_positions(resid: torch.Tensor, factor: float) -> torch.Tensor:

@@ -1,0 +1,72 @@
+"""Bake a direction's ablation into the weights: every matrix that writes to the residual
+stream (the token embedding, each attention output and each MLP output projection) is
+made orthogonal to ``v``, so the residual stream never gains a component along it.
+
+This equals :class:`persona_probe.interventions.Ablation` in ``writers`` mode with no
+positions left out (weights cannot tell an attention-sink token apart), and needs no
+hooks, so any engine can run the exported folder. A tied unembedding is untied first,
+because hook ablation leaves the unembedding alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from .errors import PersonaProbeError
+
+# (module path pattern, which weight dimension is d_model) for architectures we know.
+_WRITERS = {
+    "LlamaForCausalLM": ("model.embed_tokens", "self_attn.o_proj", "mlp.down_proj"),
+    "Qwen2ForCausalLM": ("model.embed_tokens", "self_attn.o_proj", "mlp.down_proj"),
+    "MistralForCausalLM": ("model.embed_tokens", "self_attn.o_proj", "mlp.down_proj"),
+    "GPT2LMHeadModel": ("transformer.wte", "attn.c_proj", "mlp.c_proj"),
+}
+_POSITION_EMBEDDINGS = {"GPT2LMHeadModel": "transformer.wpe"}
+
+
+@torch.no_grad()
+def orthogonalize_(hf_model, unit: torch.Tensor) -> None:
+    """Project ``unit`` out of every residual writer of a plain transformers model, in place."""
+    arch = type(hf_model).__name__
+    if arch not in _WRITERS:
+        raise PersonaProbeError(f"orthogonalization knows {sorted(_WRITERS)}, not {arch}")
+    embed_name, attn_out, mlp_out = _WRITERS[arch]
+    _untie(hf_model)
+    v = (unit / unit.norm()).to(torch.float64)
+    for name, module in hf_model.named_modules():
+        if name in (embed_name, _POSITION_EMBEDDINGS.get(arch)):
+            w = module.weight  # [vocab, d_model]
+            w.copy_((w.double() - torch.outer(w.double() @ v, v)).to(w.dtype))
+        elif name.endswith(attn_out) or name.endswith(mlp_out):
+            w = module.weight
+            if arch == "GPT2LMHeadModel":  # Conv1D: weight is [in, d_model], y = x W + b
+                w.copy_((w.double() - torch.outer(w.double() @ v, v)).to(w.dtype))
+            else:  # Linear: weight is [d_model, in], y = x W^T + b
+                w.copy_((w.double() - torch.outer(v, v @ w.double())).to(w.dtype))
+            if getattr(module, "bias", None) is not None:
+                b = module.bias
+                b.copy_((b.double() - (b.double() @ v) * v).to(b.dtype))
+
+
+def _untie(hf_model) -> None:
+    """Give the unembedding its own copy of a tied embedding: hook ablation leaves the unembedding alone."""
+    output = hf_model.get_output_embeddings()
+    if output is not None and output.weight is hf_model.get_input_embeddings().weight:
+        output.weight = torch.nn.Parameter(output.weight.detach().clone())
+    hf_model.config.tie_word_embeddings = False
+    if hasattr(hf_model, "_tied_weights_keys"):
+        hf_model._tied_weights_keys = None
+
+
+def export_orthogonalized(folder_in: str | Path, unit: torch.Tensor, folder_out: str | Path) -> Path:
+    """Load a transformers model folder, orthogonalize it against ``unit`` and save it to ``folder_out``."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(folder_in, dtype=torch.float32)
+    orthogonalize_(model, unit)
+    out = Path(folder_out)
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(folder_in).save_pretrained(out)
+    return out
