@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import torch
 
-from .capture import render_conversation, right_pad
+from .capture import render_conversation
 from .data import Conversation, Message
 from .judge import ALIGNMENT_PROMPT, COHERENCE_PROMPT, JudgeScore, combine, score_from_logprobs
 from .models import load_model
+from .scoring import next_token_logprobs
 
 
 class HFJudge:
@@ -26,20 +26,13 @@ class HFJudge:
         return [combine(score_from_logprobs(tops[2 * i]), score_from_logprobs(tops[2 * i + 1]))
                 for i in range(len(pairs))]
 
-    @torch.inference_mode()
     def top_logprobs(self, prompts: Sequence[str]) -> list[dict[str, float]]:
         """Top-k next-token logprobs after each prompt (as a chat user turn)."""
         tok = self.model.tokenizer
         rendered = [render_conversation(Conversation((Message("user", p),), str(i), "judge"), tok)
                     for i, p in enumerate(prompts)]
         out = []
-        for start in range(0, len(rendered), self.batch_size):
-            chunk = rendered[start:start + self.batch_size]
-            ids, mask = right_pad(chunk, tok.pad_token_id)
-            logits = self.model.bridge(ids.to(self.model.device), attention_mask=mask.to(self.model.device))
-            rows = torch.arange(len(chunk))
-            last = torch.tensor([r.last_prompt for r in chunk])
-            logprobs = torch.log_softmax(logits[rows, last].float(), dim=-1)
+        for logprobs in next_token_logprobs(self.model, rendered, self.batch_size):
             values, indices = logprobs.topk(self.top_k, dim=-1)
             for vals, idx in zip(values.tolist(), indices.tolist()):
                 top: dict[str, float] = {}

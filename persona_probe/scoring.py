@@ -1,13 +1,13 @@
-"""Log-probabilities of answers under a model, shared by the MC score and the offline judge."""
+"""Log-probabilities under a model, shared by the MC score and the judges."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 
-from .capture import render_conversation, right_pad
+from .capture import RenderedConversation, render_conversation, right_pad
 from .data import Conversation
 from .models import LoadedModel
 
@@ -35,3 +35,18 @@ def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batc
             if r.response_start is not None:
                 out[row] = float(logprobs[j, r.response_start - 1:r.response_end - 1].mean())
     return out
+
+
+@torch.inference_mode()
+def next_token_logprobs(model: LoadedModel, rendered: Sequence[RenderedConversation],
+                        batch_size: int = 16) -> Iterator[torch.Tensor]:
+    """Per batch of ``rendered`` (in order), ``[batch, vocab]`` log-probabilities of the token
+    that follows each conversation's last prompt token."""
+    tok = model.tokenizer
+    for start in range(0, len(rendered), batch_size):
+        chunk = rendered[start:start + batch_size]
+        ids, mask = right_pad(chunk, tok.pad_token_id)
+        logits = model.bridge(ids.to(model.device), attention_mask=mask.to(model.device))
+        rows = torch.arange(len(chunk), device=logits.device)
+        last = torch.tensor([r.last_prompt for r in chunk], device=logits.device)
+        yield torch.log_softmax(logits[rows, last].float(), dim=-1)

@@ -32,11 +32,12 @@ def test_bootstrap_ci_brackets_the_mean():
     assert low < values.mean() < high and high - low < 0.2
 
 
-def test_mc_score_is_antisymmetric_in_the_options(tiny_llama):
+@pytest.mark.parametrize("method", ["likelihood", "letters"])
+def test_mc_score_is_antisymmetric_in_the_options(tiny_llama, method):
     model = load_model(str(tiny_llama))
     items = [MCItem(f"i{k}", "x", f"what should I do {k}?", "be kind and honest", "hurt people for fun") for k in range(4)]
     swapped = [MCItem(i.id, i.area, i.question, i.misaligned, i.aligned) for i in items]
-    a, b = mc_score(model, items, n_boot=200), mc_score(model, swapped, n_boot=200)
+    a, b = mc_score(model, items, method=method, n_boot=200), mc_score(model, swapped, method=method, n_boot=200)
     assert np.allclose(a.per_item + b.per_item, 1.0, atol=1e-5)
     assert a.ci_low <= a.score <= a.ci_high
 
