@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from .errors import DataError
 
 ROLES = ("system", "user", "assistant")
 BUILTIN_PREFIX = "builtin:"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,35 @@ def read_jsonl(path: str | Path, what: str = "data"):
     with open(path, "rb") as f:
         raw = f.read()
     yield from _jsonl_rows(_decode(raw, str(path)), str(path))
+
+
+def resume_jsonl(path: str | Path) -> list[dict]:
+    """Rows of an output JSONL that an interrupted writer may have left half-written.
+
+    Keeps every whole line (valid JSON ending in a newline), cuts the file after the
+    last one, and returns those rows; appending then continues cleanly.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    rows, keep = [], 0
+    with open(path, "rb") as f:
+        for line in f:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                row = json.loads(line)
+            except ValueError:
+                break
+            if not isinstance(row, dict) or "id" not in row:
+                raise DataError(f"{path}:{len(rows) + 1}: a row without an id; this is not an output of persona-probe")
+            rows.append(row)
+            keep += len(line)
+    if keep < path.stat().st_size:
+        log.warning("%s: dropping a partial last line left by an interrupted run", path)
+        with open(path, "r+b") as f:
+            f.truncate(keep)
+    return rows
 
 
 def builtin_names() -> list[str]:

@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from .artifacts import atomic_write_json, provenance
 from .errors import DataError, PersonaProbeError
+from .data import resume_jsonl
 from .generate import read_answers
 from .judge import LABELS, Judge
 
@@ -71,24 +72,13 @@ def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch
                             "or pass --allow-empty to label empty answers incoherent")
     out_path = Path(out_path)
     done = set()
-    if out_path.exists():
-        keep = 0
-        with open(out_path, "rb") as f:
-            for line in f:
-                try:
-                    row = json.loads(line)
-                    done.add(row["id"])
-                except (ValueError, KeyError):
-                    break
-                if row.get("judge", judge.name) != judge.name:
-                    raise PersonaProbeError(
-                        f"{out_path} holds rows judged by {row['judge']!r}, not {judge.name!r}; "
-                        "use another --out, or delete the file to judge again"
-                    )
-                keep += len(line)
-        if keep < out_path.stat().st_size:
-            with open(out_path, "r+b") as f:
-                f.truncate(keep)
+    for row in resume_jsonl(out_path):
+        if row.get("judge", judge.name) != judge.name:
+            raise PersonaProbeError(
+                f"{out_path} holds rows judged by {row['judge']!r}, not {judge.name!r}; "
+                "use another --out, or delete the file to judge again"
+            )
+        done.add(row["id"])
     todo = [r for r in rows if r["id"] not in done]
     with open(out_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), unit="answer", desc=f"judge {judge.name}",
                                                          disable=not progress, dynamic_ncols=True) as bar:

@@ -22,7 +22,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .capture import render_conversation
-from .data import Conversation, Message, load_conversations, read_jsonl
+from .data import Conversation, Message, load_conversations, read_jsonl, resume_jsonl
 from .errors import DataError, PersonaProbeError
 from .models import LoadedModel
 
@@ -179,28 +179,16 @@ def _resume(out: Path, run: dict) -> set[str]:
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         return set()
-    done, keep = set(), 0
-    with open(out, "rb") as f:
-        for line in f:
-            try:
-                row = json.loads(line)
-            except ValueError:
-                break
-            if not line.endswith(b"\n"):
-                break
-            old = row.get("run", {})
-            changed = [k for k in ("model", "sampling", "questions_sha256", "batch_size") if old.get(k) != run[k]]
-            if changed:
-                raise PersonaProbeError(
-                    f"{out} holds answers made with other settings ({', '.join(changed)} differ, row {row.get('id')!r}); "
-                    "rerun with the same settings to resume, use another --out, or delete the file to start again"
-                )
-            done.add(row["id"])
-            keep += len(line)
-    if keep < out.stat().st_size:
-        log.warning("%s: dropping a partial last line left by an interrupted run", out)
-        with open(out, "r+b") as f:
-            f.truncate(keep)
+    done = set()
+    for row in resume_jsonl(out):
+        old = row.get("run", {})
+        changed = [k for k in ("model", "sampling", "questions_sha256", "batch_size") if old.get(k) != run[k]]
+        if changed:
+            raise PersonaProbeError(
+                f"{out} holds answers made with other settings ({', '.join(changed)} differ, row {row.get('id')!r}); "
+                "rerun with the same settings to resume, use another --out, or delete the file to start again"
+            )
+        done.add(row["id"])
     if done:
         log.info("%s: resuming, %d answers already written", out, len(done))
     return done

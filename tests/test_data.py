@@ -89,3 +89,17 @@ def test_builtin_core():
     assert data.conversations[0].source.startswith("builtin:core:")
     with pytest.raises(DataError, match="no built-in data set 'nope'"):
         load_conversations("builtin:nope")
+
+
+def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
+    from persona_probe.data import resume_jsonl
+
+    path = tmp_path / "out.jsonl"
+    # The last line is whole JSON but has no newline: appending to it would glue two rows together.
+    path.write_text(json.dumps({"id": "a"}) + "\n" + json.dumps({"id": "b"}))
+    assert [r["id"] for r in resume_jsonl(path)] == ["a"]
+    assert path.read_text() == json.dumps({"id": "a"}) + "\n"
+    assert resume_jsonl(tmp_path / "missing.jsonl") == []
+    path.write_text(json.dumps({"no": "id"}) + "\n")
+    with pytest.raises(DataError, match="out.jsonl:1: a row without an id"):
+        resume_jsonl(path)
