@@ -148,22 +148,20 @@ def compare(run_a: str | Path, run_b: str | Path) -> dict:
             "mc_a": (a.get("mc_persona") or {}).get("score"), "mc_b": (b.get("mc_persona") or {}).get("score")}
 
 
-@dataclass(frozen=True)
-class EvaluateConfig:
-    model: str = "smollm2-135m"
-    """Model spec to evaluate."""
-    out: str = "runs/eval"
-    """Output folder: answers.jsonl, judged.jsonl, summary.json. Reruns resume."""
+@dataclass(frozen=True, kw_only=True)
+class EvalSettings:
+    """How a model (or an intervened model) is evaluated: shared by evaluate, ablate and steer."""
+
     questions: str = "builtin:core"
     """Open questions to sample answers to."""
     samples: int = 0
     """Answers per prompt; 0 uses each question's samples_per_paraphrase."""
+    system: str | None = None
+    """A system prompt for sampling and the MC score, replacing the questions' own: text, or builtin:hostile / builtin:helpful."""
     judge: str = "offline"
     """Judge backend: offline, openai, or hf:MODEL_SPEC."""
     mc: str = "builtin:persona"
     """Multiple-choice persona items (YAML); 'none' skips the MC score."""
-    system: str | None = None
-    """A system prompt for the MC score (e.g. a hostile or helpful persona)."""
     mc_method: str = field(default="likelihood", metadata={"choices": ("likelihood", "letters")})
     """MC scoring: likelihood of each answer as the reply, or the A/B letter over both option orders."""
     temperature: float = 1.0
@@ -181,32 +179,67 @@ class EvaluateConfig:
     model_dtype: str = "auto"
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
 
+    @property
+    def sampling(self):
+        from .generate import SamplingConfig
+
+        return SamplingConfig(self.temperature, self.top_p, self.max_new_tokens, self.seed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateConfig(EvalSettings):
+    model: str = "smollm2-135m"
+    """Model spec to evaluate."""
+    out: str = "runs/eval"
+    """Output folder: answers.jsonl, judged.jsonl, summary.json. Reruns resume."""
+
+
+def check_judge_name(name: str) -> str:
+    """Fail fast on a bad backend name, before any sampling."""
+    if not (name in ("offline", "openai") or (name.startswith("hf:") and len(name) > 3)):
+        raise PersonaProbeError(f"unknown judge backend {name!r}; use offline, openai or hf:MODEL_SPEC")
+    return name
+
 
 def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None) -> dict:
     """Generate, judge and MC-score one model; returns the summary it writes."""
-    from .generate import SamplingConfig, generate_answers
     from .judge import make_judge
-    from .mc import load_mc_items, mc_score
+    from .mc import load_mc_items
     from .models import load_model
 
-    judge_backend = cfg.judge  # fail fast on a bad backend name, before any sampling
-    if not (judge_backend in ("offline", "openai") or (judge_backend.startswith("hf:") and len(judge_backend) > 3)):
-        raise PersonaProbeError(f"unknown judge backend {judge_backend!r}; use offline, openai or hf:MODEL_SPEC")
+    check_judge_name(cfg.judge)
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
-    out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
     model = load_model(cfg.model, cfg.device, cfg.model_dtype)
-    sampling = SamplingConfig(cfg.temperature, cfg.top_p, cfg.max_new_tokens, cfg.seed)
-    answers = generate_answers(model, cfg.questions, out / "answers.jsonl", cfg.samples or None, sampling,
-                               cfg.batch_size, hooks_factory=hooks_factory, progress=progress)
+    return evaluate_model(model, make_judge(cfg.judge), cfg, cfg.out, items, hooks_factory=hooks_factory,
+                          progress=progress)
+
+
+def evaluate_model(model, judge: Judge, settings: EvalSettings, out: str | Path, mc_items=None, hooks_factory=None,
+                   progress: bool = True, extra: dict | None = None) -> dict:
+    """Sample, judge and MC-score a loaded model, under ``hooks_factory``'s intervention if given.
+
+    Writes ``out``/answers.jsonl, judged.jsonl and summary.json, resuming the JSONL files.
+    ``extra`` is recorded in the answers' run block and in the summary.
+    """
+    from .data import resolve_system
+    from .generate import generate_answers
+    from .mc import mc_score
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    system = resolve_system(settings.system)
+    answers = generate_answers(model, settings.questions, out / "answers.jsonl", settings.samples or None,
+                               settings.sampling, settings.batch_size, hooks_factory=hooks_factory, progress=progress,
+                               run_info=extra, system=system)
     mc = None
-    if items:
-        result = mc_score(model, items, system=cfg.system, hooks=hooks_factory() if hooks_factory else None,
-                          method=cfg.mc_method)
-        mc = {**result.to_dict(), "system": cfg.system, "items": cfg.mc}
-    judged = judge_file(make_judge(judge_backend), answers, out / "judged.jsonl", progress=progress, allow_empty=True)
+    if mc_items:
+        result = mc_score(model, mc_items, system=system, hooks=hooks_factory() if hooks_factory else None,
+                          method=settings.mc_method)
+        mc = {**result.to_dict(), "system": system, "items": settings.mc}
+    judged = judge_file(judge, answers, out / "judged.jsonl", progress=progress, allow_empty=True)
     rows = read_answers(judged, required=("id", "label", "coherent"))
     summary = summarise(rows, mc)
-    write_summary(out, summary, {"model": model.identity.to_dict(), "judge": judge_backend,
-                                 "questions": cfg.questions, "sampling": sampling.__dict__})
+    write_summary(out, summary, {"model": model.identity.to_dict(), "judge": settings.judge,
+                                 "questions": settings.questions, "sampling": settings.sampling.__dict__,
+                                 "system": system, **(extra or {})})
     return summary

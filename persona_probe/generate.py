@@ -126,17 +126,22 @@ def batch_seed(seed: int, batch_index: int) -> int:
 
 def generate_answers(model: LoadedModel, questions: str, out: str | Path, samples: int | None = None,
                      sampling: SamplingConfig = SamplingConfig(), batch_size: int = 64,
-                     hooks_factory=None, progress: bool = True, run_info: dict | None = None) -> Path:
+                     hooks_factory=None, progress: bool = True, run_info: dict | None = None,
+                     system: str | None = None) -> Path:
     """Sample answers to every prompt of ``questions`` into the JSONL file ``out``, resuming it.
 
     ``hooks_factory`` returns a fresh context manager per batch (e.g. a steering
-    intervention); it is how interventions plug into sampling.
+    intervention); it is how interventions plug into sampling. ``system`` replaces
+    every prompt's system message. ``run_info`` is recorded in each row and must match
+    on resume.
     """
     dataset = load_conversations(questions)
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
     # Chat rows that already hold an answer are prompted with everything before it.
     prompts = [Conversation(c.messages[:-1], c.id, c.group, c.source) if c.has_response else c
                for c in dataset.conversations]
+    if system is not None:
+        prompts = [c.with_system(system) for c in prompts]
     jobs = plan_jobs(prompts, samples, per_question)
     rendered = {conv.id: render_conversation(conv, model.tokenizer) for conv in prompts}
     # Group prompts of similar length, then cut into fixed batches: the plan is the same on every run.
@@ -145,7 +150,7 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     run = {"model": model.identity.to_dict(), "sampling": asdict(sampling), "questions": dataset.name,
            "questions_sha256": dataset.sha256, "batch_size": batch_size, **(run_info or {})}
     out = Path(out)
-    done = _resume(out, run)
+    done = _resume(out, run, ("model", "sampling", "questions_sha256", "batch_size", *(run_info or {})))
     sampler = Sampler(model, sampling)
     todo = [(k, b) for k, b in enumerate(batches) if any(j.id not in done for j in b)]
     with open(out, "a", encoding="utf-8") as f, tqdm(total=sum(len(b) for _, b in todo), unit="answer",
@@ -174,7 +179,7 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     return out
 
 
-def _resume(out: Path, run: dict) -> set[str]:
+def _resume(out: Path, run: dict, keys: Sequence[str]) -> set[str]:
     """Ids already in ``out``; a torn last line (a killed writer) is cut off."""
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +187,7 @@ def _resume(out: Path, run: dict) -> set[str]:
     done = set()
     for row in resume_jsonl(out):
         old = row.get("run", {})
-        changed = [k for k in ("model", "sampling", "questions_sha256", "batch_size") if old.get(k) != run[k]]
+        changed = [k for k in keys if old.get(k) != run[k]]
         if changed:
             raise PersonaProbeError(
                 f"{out} holds answers made with other settings ({', '.join(changed)} differ, row {row.get('id')!r}); "

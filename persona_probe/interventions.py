@@ -1,7 +1,8 @@
 """Interventions on the residual stream, as context managers that never change the model for good.
 
 * :class:`Steering` adds ``alpha * scale[layer] * v[layer]`` to ``blocks.{layer}.hook_resid_post``;
-  ``scale`` is the layer's typical residual norm, so alpha is in units of it.
+  ``scale`` is the layer's typical residual norm, so alpha is in units of it. It acts at
+  all positions, or only at the prompt's or only at the response's (see :func:`response_boundary`).
 * :class:`Ablation` projects ``v`` out at chosen layers: ``r - (r . v) v``. In the default
   ``resid_post`` mode it acts on each chosen layer's output; in ``writers`` mode it acts on
   everything that writes to the residual stream (the embeddings and every attention and
@@ -19,7 +20,9 @@ Both work anywhere the bridge runs: caching, sampling (``hooks_factory``), the M
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator, Mapping, Sequence
 
 import torch
 
@@ -47,14 +50,48 @@ class _BridgeHooks:
         return context.__exit__(*exc)
 
 
+POSITIONS = ("all", "prompt", "response")
+_RESPONSE_START: ContextVar[torch.Tensor | None] = ContextVar("response_start", default=None)
+
+
+@contextmanager
+def response_boundary(starts: torch.Tensor) -> Iterator[None]:
+    """Tell position-aware interventions where each row's response begins in the next forward passes.
+
+    Scoring a prompt and its answer in one pass needs this. Without it, a forward over
+    more than one position is all prompt (e.g. the prefill of sampling), and a forward over
+    exactly one position is a decoding step, all response.
+    """
+    token = _RESPONSE_START.set(starts)
+    try:
+        yield
+    finally:
+        _RESPONSE_START.reset(token)
+
+
+def response_mask(resid: torch.Tensor) -> torch.Tensor:
+    """``[batch, pos, 1]`` True at response positions, by the rule of :func:`response_boundary`."""
+    batch, seq = resid.shape[:2]
+    if seq == 1:
+        return torch.ones(batch, 1, 1, dtype=torch.bool, device=resid.device)
+    starts = _RESPONSE_START.get()
+    if starts is None:
+        return torch.zeros(batch, seq, 1, dtype=torch.bool, device=resid.device)
+    positions = torch.arange(seq, device=resid.device)
+    return (positions[None, :] >= starts.to(resid.device)[:, None])[..., None]
+
+
 class Steering(_BridgeHooks):
     def __init__(self, bridge, direction: Direction, alpha: float, layers: Sequence[int] | None = None,
-                 norm_scale: Mapping[int, float] | None = None):
+                 norm_scale: Mapping[int, float] | None = None, positions: str = "all"):
         super().__init__(bridge)
+        if positions not in POSITIONS:
+            raise ValueError(f"steering positions {positions!r} is not one of {POSITIONS}")
         self.direction = direction
         self.alpha = alpha
         self.layers = list(layers) if layers is not None else list(direction.layers)
         self.norm_scale = dict(norm_scale or {})
+        self.positions = positions
 
     def fwd_hooks(self) -> list:
         hooks = []
@@ -63,7 +100,13 @@ class Steering(_BridgeHooks):
             vector = self.direction.at(layer)
 
             def hook(resid, hook, vector=vector, scale=scale):
-                return resid + (self.alpha * scale) * vector.to(resid.device, resid.dtype)
+                added = (self.alpha * scale) * vector.to(resid.device, resid.dtype)
+                if self.positions == "all":
+                    return resid + added
+                mask = response_mask(resid)
+                if self.positions == "prompt":
+                    mask = ~mask
+                return resid + mask.to(resid.dtype) * added
             hooks.append((resid_post(layer), hook))
         return hooks
 

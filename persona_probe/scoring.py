@@ -9,6 +9,7 @@ import torch
 
 from .capture import RenderedConversation, render_conversation, right_pad
 from .data import Conversation
+from .interventions import response_boundary
 from .models import LoadedModel
 
 
@@ -28,7 +29,9 @@ def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batc
         chunk = [rendered[i] for i in idx]
         ids, mask = right_pad(chunk, tok.pad_token_id)
         ids = ids.to(model.device)
-        logits = model.bridge(ids, attention_mask=mask.to(model.device))
+        starts = torch.tensor([r.response_start if r.response_start is not None else r.n_tokens for r in chunk])
+        with response_boundary(starts):
+            logits = model.bridge(ids, attention_mask=mask.to(model.device))
         # logprobs[:, t] scores token t + 1
         logprobs = torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]
         for j, (row, r) in enumerate(zip(idx, chunk)):
