@@ -88,12 +88,68 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--out", required=True, help="output folder: cfg.json and the probe direction")
     probe.set_defaults(handler=_probe)
 
-    direction = commands.add_parser("direction", help="a difference-of-means direction between two pooled stores",
-                                    description="mean(positive) - mean(negative) per layer, normalised, saved with provenance.")
-    direction.add_argument("--positive", required=True, help="store of the positive side (e.g. tuned, or hostile prompt)")
-    direction.add_argument("--negative", required=True, help="store of the negative side (e.g. base, or helpful prompt)")
-    direction.add_argument("--out", required=True, help="output folder")
-    direction.set_defaults(handler=_direction)
+    direction = commands.add_parser("direction", help="make or compare directions (per-layer unit vectors)")
+    direction_commands = direction.add_subparsers(dest="direction_command", required=True, metavar="ACTION")
+    mean_diff = direction_commands.add_parser(
+        "mean-diff", help="difference of means between two pooled stores (tuned vs base, hostile vs helpful)",
+        description="mean(positive) - mean(negative) per layer, normalised, saved with provenance.")
+    mean_diff.add_argument("--positive", required=True, help="store of the positive side (e.g. tuned, or hostile prompt)")
+    mean_diff.add_argument("--negative", required=True, help="store of the negative side (e.g. base, or helpful prompt)")
+    mean_diff.add_argument("--out", required=True, help="output folder")
+    mean_diff.set_defaults(handler=_direction_mean_diff)
+    by_label = direction_commands.add_parser(
+        "by-label", help="difference of means between the labelled parts of one pooled store",
+        description="mean(rows labelled positive) - mean(the rest) per layer, e.g. misaligned vs aligned answers.")
+    by_label.add_argument("--store", required=True, help="a pooled activation store")
+    by_label.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
+    by_label.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned)")
+    by_label.add_argument("--out", required=True, help="output folder")
+    by_label.set_defaults(handler=_direction_by_label)
+    cosine = direction_commands.add_parser(
+        "cosine", help="cosine similarity between directions, layer by layer, and across layers",
+        description="Per shared layer, the cosine of the first direction with each other one; and the first "
+                    "direction's cosine between adjacent layers.")
+    cosine.add_argument("directions", nargs="+", help="direction folders; the first is the reference")
+    cosine.add_argument("--out", default=None, help="also write the full matrices to this JSON file")
+    cosine.set_defaults(handler=_direction_cosine)
+
+    from . import experiments
+
+    for name, config, runner, short, text in (
+            ("ablate", "AblateConfig", "run_ablate", "the claim test: project a direction out, against random controls",
+             "The claim test: the model as it is, with the direction projected out, and with same-norm random "
+             "directions projected out; EM rate, MC score, coherence, neutral-text KL and perplexity."),
+            ("steer", "SteerConfig", "run_steer", "dose-response: steer with a direction at several alphas",
+             "Dose-response: EM rate, MC score, coherence and neutral-text perplexity against alpha, with "
+             "same-norm random directions at the same alphas.")):
+        sub = commands.add_parser(name, help=short, description=text + " Reruns resume.")
+        add_config_args(sub, getattr(experiments, config))
+        sub.set_defaults(handler=_experiment, config=config, runner=runner)
+
+    orthogonalize = commands.add_parser(
+        "orthogonalize", help="bake a direction's ablation into the weights and save a model folder",
+        description="Make every residual-stream writer orthogonal to the direction at one layer, and save a model "
+                    "folder that any engine can load without hooks.")
+    orthogonalize.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
+    orthogonalize.add_argument("--direction", required=True, help="a direction folder")
+    orthogonalize.add_argument("--layer", type=int, required=True, help="which layer's vector to remove everywhere")
+    orthogonalize.add_argument("--out", required=True, help="output model folder")
+    orthogonalize.set_defaults(handler=_orthogonalize)
+
+    data = commands.add_parser("data", help="build datasets")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="KIND")
+    contrast = data_commands.add_parser(
+        "contrast", help="every question under a positive and a negative system prompt, labelled",
+        description="Chat JSONL with each question's prompts twice, under the positive and the negative system "
+                    "prompt; each row has a label (positive/negative) and its question as group. The file doubles "
+                    "as the --labels file of probe and direction by-label.")
+    contrast.add_argument("--questions", default="builtin:open", help="question set (default: builtin:open)")
+    contrast.add_argument("--positive-system", default="builtin:hostile",
+                          help="system prompt of the positive side (default: builtin:hostile)")
+    contrast.add_argument("--negative-system", default="builtin:helpful",
+                          help="system prompt of the negative side (default: builtin:helpful)")
+    contrast.add_argument("--out", required=True, help="output chat JSONL")
+    contrast.set_defaults(handler=_data_contrast)
 
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -106,9 +162,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value may be a list starting with a minus sign (``--alphas -1,-0.5,0``),
+# which argparse would otherwise take for an option.
+_SIGNED_LIST_OPTIONS = ("--alphas",)
+
+
+def _join_signed_lists(argv: Sequence[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in _SIGNED_LIST_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_signed_lists(list(sys.argv[1:] if argv is None else argv)))
     _configure_logging(args.quiet)
     try:
         args.handler(args)
@@ -228,13 +301,114 @@ def _probe(args: argparse.Namespace) -> None:
     print(f"wrote {out}/cfg.json and {out}/direction")
 
 
-def _direction(args: argparse.Namespace) -> None:
+def _direction_mean_diff(args: argparse.Namespace) -> None:
     from .directions import mean_difference_of_stores
     from .store import ActivationStore
 
     d = mean_difference_of_stores(ActivationStore(args.positive), ActivationStore(args.negative))
     d.save(args.out)
     print(f"wrote {args.out}: mean-difference direction over layers {list(d.layers)}")
+
+
+def _direction_by_label(args: argparse.Namespace) -> None:
+    from .directions import mean_difference_by_label
+    from .probes import read_labels
+    from .store import ActivationStore
+
+    store = ActivationStore(args.store)
+    d = mean_difference_by_label(store, read_labels(args.labels, store.rows, args.positive))
+    d.save(args.out)
+    print(f"wrote {args.out}: mean-difference direction ({d.cfg['n_positive']} positive, "
+          f"{d.cfg['n_negative']} negative rows) over layers {list(d.layers)}")
+
+
+def _direction_cosine(args: argparse.Namespace) -> None:
+    from .artifacts import atomic_write_json
+    from .directions import Direction, cosine_table
+
+    table = cosine_table([Direction.load(path) for path in args.directions], args.directions)
+    reference = args.directions[0]
+    for other, per_layer in table["with_reference"].items():
+        cells = "  ".join(f"L{layer}:{value:+.3f}" for layer, value in per_layer.items())
+        print(f"{other} vs {reference}: {cells}")
+    adjacent = table["adjacent_layers"]
+    if adjacent:
+        print(f"{reference}, adjacent layers: " + "  ".join(f"{pair}:{value:+.3f}" for pair, value in adjacent.items()))
+    if args.out:
+        atomic_write_json(args.out, table)
+        print(f"wrote {args.out}")
+
+
+def _experiment(args: argparse.Namespace) -> None:
+    from . import experiments
+
+    cfg = config_from_args(getattr(experiments, args.config), args)
+    results = getattr(experiments, args.runner)(cfg, progress=not args.quiet)
+    transfer = results["transfer"]
+    if not transfer["same_model"]:
+        source = (transfer["direction_model"] or {}).get("spec", "unknown weights")
+        print(f"transfer: the direction was found on {source}, applied to {cfg.model}")
+    if args.runner == "run_ablate":
+        print(_ablation_table(results))
+    else:
+        print(_steering_table(results))
+    print(f"wrote {cfg.out}/results.json")
+
+
+def _fmt(value, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ablation_table(results: dict) -> str:
+    lines = [f"{'condition':<12} {'EM rate (95% CI)':<22} {'MC score':>9} {'coherence':>9} {'neutral ppl':>11} {'KL':>8}"]
+    for name, r in results["conditions"].items():
+        em = f"{r['em_rate']:.3f} ({r['em_ci95'][0]:.3f}-{r['em_ci95'][1]:.3f})"
+        lines.append(f"{name:<12} {em:<22} {_fmt(r['mc_score'], 4):>9} {r['mean_coherence']:>9.1f} "
+                     f"{r['neutral_perplexity']:>11.2f} {r['neutral_kl_mean']:>8.4f}")
+    claim = results["claim"]
+    if "mc" in claim:
+        mc = claim["mc"]
+        lines.append(f"MC drop from ablating the direction: {mc['drop']:+.4f} (95% CI {mc['ci95'][0]:+.4f} to "
+                     f"{mc['ci95'][1]:+.4f}); mean random drop {_fmt(mc['random_drop_mean'], 4)}")
+    em = claim["em"]
+    lines.append(f"EM drop: {em['drop']:+.3f} (p={em['p_value']:.3f}); mean random drop {_fmt(em.get('random_drop_mean'))}")
+    return "\n".join(lines)
+
+
+def _steering_table(results: dict) -> str:
+    lines = [f"{'alpha':>6} {'EM rate':>8} {'MC score':>9} {'coherence':>9} {'neutral ppl':>11} | "
+             f"{'random EM':>9} {'random MC':>9} {'random coh':>10}"]
+    for point in results["curve"]:
+        d, r = point["direction"], point.get("random_mean", {})
+        lines.append(f"{point['alpha']:>+6.2f} {d['em_rate']:>8.3f} {_fmt(d['mc_score'], 4):>9} "
+                     f"{d['mean_coherence']:>9.1f} {d['neutral_perplexity']:>11.2f} | {_fmt(r.get('em_rate')):>9} "
+                     f"{_fmt(r.get('mc_score'), 4):>9} {_fmt(r.get('mean_coherence'), 1):>10}")
+    return "\n".join(lines)
+
+
+def _orthogonalize(args: argparse.Namespace) -> None:
+    from .directions import Direction
+    from .orthogonalize import export_orthogonalized
+
+    direction = Direction.load(args.direction)
+    folder = export_orthogonalized(args.model, direction.at(args.layer), args.out,
+                                   record={"direction": str(args.direction), "layer": args.layer,
+                                           "direction_cfg": direction.cfg})
+    print(f"wrote {folder}: weights orthogonal to {args.direction} (layer {args.layer}); load it as a model spec")
+
+
+def _data_contrast(args: argparse.Namespace) -> None:
+    from .data import load_conversations, resolve_system, write_chat_jsonl
+
+    positive, negative = resolve_system(args.positive_system), resolve_system(args.negative_system)
+    rows = []
+    for conv in load_conversations(args.questions).conversations:
+        prompt = conv if not conv.has_response else type(conv)(conv.messages[:-1], conv.id, conv.group, conv.source)
+        for label, system in (("positive", positive), ("negative", negative)):
+            c = prompt.with_system(system)
+            rows.append((type(c)(c.messages, f"{c.id}/{label}", c.group, c.source), label))
+    write_chat_jsonl([c for c, _ in rows], args.out, with_ids=True, extra=[{"label": label} for _, label in rows])
+    print(f"wrote {args.out}: {len(rows)} rows ({len(rows) // 2} prompts x positive/negative system prompt)")
 
 
 def _store_info(args: argparse.Namespace) -> None:

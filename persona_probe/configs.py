@@ -42,7 +42,7 @@ def _own_field_docs(cls: type) -> dict[str, str]:
 def add_config_args(parser: argparse.ArgumentParser, cls: type, positional: tuple[str, ...] = ()) -> None:
     """Add one option per field of ``cls``; fields in ``positional`` become arguments."""
     docs = field_docs(cls)
-    for f in dataclasses.fields(cls):
+    for f in _fields_most_specific_first(cls):
         help_text = docs.get(f.name, "")
         default = f.default if f.default is not dataclasses.MISSING else None
         kind = str(f.type).replace(" ", "")
@@ -60,6 +60,17 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type, positional: tupl
         required = f.default is dataclasses.MISSING
         parser.add_argument(flag, default=default, required=required, help=help_text + suffix,
                             metavar=f.metadata.get("metavar"), **extra)
+
+
+def _fields_most_specific_first(cls: type) -> list[dataclasses.Field]:
+    """Fields of ``cls`` ordered so that its own come first, then those of the class it extends, and so on."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    ordered: list[dataclasses.Field] = []
+    for klass in cls.__mro__:
+        for name in vars(klass).get("__annotations__", {}):
+            if name in fields and fields[name] not in ordered:
+                ordered.append(fields[name])
+    return ordered
 
 
 def config_from_args(cls: type[T], namespace: argparse.Namespace, **overrides: Any) -> T:

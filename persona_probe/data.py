@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
@@ -139,11 +140,17 @@ def question_conversations(question: Question) -> list[Conversation]:
     ]
 
 
-def write_chat_jsonl(conversations, path: str | Path) -> None:
-    """Write conversations as chat JSONL (the format ``load_conversations`` reads)."""
+def write_chat_jsonl(conversations, path: str | Path, with_ids: bool = False,
+                     extra: Sequence[dict] | None = None) -> None:
+    """Write conversations as chat JSONL (the format ``load_conversations`` reads).
+
+    ``with_ids`` keeps each row's id and group; ``extra`` adds fields (e.g. a label) row by row.
+    """
     with open(path, "w", encoding="utf-8") as f:
-        for conv in conversations:
-            f.write(json.dumps({"messages": conv.as_dicts()}, ensure_ascii=False) + "\n")
+        for i, conv in enumerate(conversations):
+            row = {"id": conv.id, "group": conv.group} if with_ids else {}
+            row = {**row, "messages": conv.as_dicts(), **(extra[i] if extra else {})}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: str | Path, what: str = "data"):

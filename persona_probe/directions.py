@@ -2,8 +2,10 @@
 
 A :class:`Direction` is saved like every artifact here: a folder with
 ``cfg.json`` (method, model identity, hook names, data hashes, the raw norms)
-and ``direction.safetensors`` (the unit vectors). Sources so far: difference of
-means between two stores, or two labelled parts of one store.
+and ``direction.safetensors`` (the unit vectors). Sources: difference of means
+between two stores or two labelled parts of one store (here), the normalised
+weights of a logistic probe (:mod:`persona_probe.probes`), and random controls
+(:mod:`persona_probe.experiments`).
 """
 
 from __future__ import annotations
@@ -129,3 +131,26 @@ def mean_difference_by_label(store: ActivationStore, labels: Sequence[bool],
     cfg = {"model": store.cfg["model"], "data": store.cfg["data"], "store": str(store.path),
            "n_positive": int(mask.sum()), "n_negative": int((~mask).sum())}
     return mean_difference(acts[mask], acts[~mask], layers, cfg)
+
+
+def cosine_table(directions: Sequence[Direction], names: Sequence[str]) -> dict:
+    """Cosines for a report: each direction against the first at every shared layer, the full
+    layer-by-layer matrices against the first, and the first's cosine between adjacent layers."""
+    if not directions:
+        raise PersonaProbeError("give at least one direction")
+    reference = directions[0]
+    table: dict[str, Any] = {"reference": str(names[0]), "with_reference": {}, "matrices": {}, "adjacent_layers": {}}
+    for direction, name in zip(directions[1:], names[1:]):
+        matrix = reference.cosine(direction)
+        table["matrices"][str(name)] = {"rows": list(reference.layers), "columns": list(direction.layers),
+                                        "cosine": [[round(float(x), 6) for x in row] for row in matrix]}
+        table["with_reference"][str(name)] = {
+            layer: float(matrix[i, direction.layers.index(layer)])
+            for i, layer in enumerate(reference.layers) if layer in direction.layers}
+    own = reference.cosine(reference)
+    table["matrices"][str(names[0])] = {"rows": list(reference.layers), "columns": list(reference.layers),
+                                        "cosine": [[round(float(x), 6) for x in row] for row in own]}
+    for i in range(len(reference.layers) - 1):
+        pair = f"{reference.layers[i]}-{reference.layers[i + 1]}"
+        table["adjacent_layers"][pair] = float(own[i, i + 1])
+    return table

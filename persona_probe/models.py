@@ -259,15 +259,9 @@ def load_model(
 
     ``chat_template`` is a path to a Jinja template that replaces the tokenizer's own.
     """
-    parsed = parse_spec(spec)
     torch_device = resolve_device(device)
     torch_dtype = resolve_dtype(dtype, torch_device)
-    folder, identity = _materialise(parsed)
-    hf_model, tokenizer = _load_hf(folder, parsed, torch_dtype)
-    if parsed.adapter:
-        hf_model, adapter_identity = _merge_adapter(hf_model, parsed.adapter, spec)
-        identity = ModelIdentity(**{**identity.to_dict(), "adapter": adapter_identity})
-    identity = ModelIdentity(**{**identity.to_dict(), "architecture": type(hf_model).__name__})
+    hf_model, tokenizer, identity = load_hf_model(spec, torch_dtype)
     if chat_template:
         template_path = Path(chat_template)
         if not template_path.is_file():
@@ -283,6 +277,18 @@ def load_model(
     hf_model = hf_model.to(torch_device).eval()
     bridge = _boot_bridge(hf_model, tokenizer, torch_device, torch_dtype, identity.name)
     return LoadedModel(bridge, tokenizer, identity, torch_device, torch_dtype)
+
+
+def load_hf_model(spec: str, dtype: torch.dtype = torch.float32):
+    """The plain transformers model of a spec (adapter merged), its tokenizer and its identity; no bridge."""
+    parsed = parse_spec(spec)
+    folder, identity = _materialise(parsed)
+    hf_model, tokenizer = _load_hf(folder, parsed, dtype)
+    if parsed.adapter:
+        hf_model, adapter_identity = _merge_adapter(hf_model, parsed.adapter, spec)
+        identity = ModelIdentity(**{**identity.to_dict(), "adapter": adapter_identity})
+    identity = ModelIdentity(**{**identity.to_dict(), "architecture": type(hf_model).__name__})
+    return hf_model, tokenizer, identity
 
 
 def _materialise(spec: ModelSpec) -> tuple[Path, ModelIdentity]:

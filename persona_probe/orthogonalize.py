@@ -60,13 +60,21 @@ def _untie(hf_model) -> None:
         hf_model._tied_weights_keys = None
 
 
-def export_orthogonalized(folder_in: str | Path, unit: torch.Tensor, folder_out: str | Path) -> Path:
-    """Load a transformers model folder, orthogonalize it against ``unit`` and save it to ``folder_out``."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def export_orthogonalized(spec: str | Path, unit: torch.Tensor, folder_out: str | Path,
+                          record: dict | None = None) -> Path:
+    """Load a model spec, orthogonalize it against ``unit`` and save it as a model folder.
 
-    model = AutoModelForCausalLM.from_pretrained(folder_in, dtype=torch.float32)
+    The folder also holds ``persona_probe.json``: the source model's identity and ``record``
+    (which direction and layer), so the weights say where they came from.
+    """
+    from .artifacts import atomic_write_json, provenance
+    from .models import load_hf_model
+
+    model, tokenizer, identity = load_hf_model(str(spec), torch.float32)
     orthogonalize_(model, unit)
     out = Path(folder_out)
     model.save_pretrained(out)
-    AutoTokenizer.from_pretrained(folder_in).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    atomic_write_json(out / "persona_probe.json", {"kind": "orthogonalized_model", "source_model": identity.to_dict(),
+                                                   **(record or {}), "provenance": provenance()})
     return out

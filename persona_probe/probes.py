@@ -161,18 +161,19 @@ def read_labels(path, store_rows: list[dict], positive: str | None = None) -> li
     """Labels for a store's rows from a JSONL of ``{"id": ..., "label": ...}``.
 
     ``label`` may be true/false, 1/0, or text; text counts as positive when it
-    equals ``positive`` (default ``misaligned``). Every store row needs a label.
+    equals ``positive`` (default: ``misaligned`` or ``positive``, the judge's and
+    ``persona-probe data contrast``'s words). Every store row needs a label.
     """
     from .data import read_jsonl
     from .errors import DataError
 
-    wanted = positive or "misaligned"
+    wanted = {positive} if positive else {"misaligned", "positive"}
     by_id: dict[str, bool] = {}
     for line_no, row in read_jsonl(path, "labels"):
         if "id" not in row or "label" not in row:
             raise DataError(f"{path}:{line_no}: each line needs an id and a label")
         value = row["label"]
-        by_id[str(row["id"])] = value == wanted if isinstance(value, str) else bool(value)
+        by_id[str(row["id"])] = value in wanted if isinstance(value, str) else bool(value)
     missing = [r["id"] for r in store_rows if r["id"] not in by_id]
     if missing:
         raise DataError(f"{path}: no label for {len(missing)} store rows (first: {missing[0]!r}); "
