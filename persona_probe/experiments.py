@@ -19,6 +19,7 @@ condition's files resume on their own.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -121,7 +122,8 @@ def _load(cfg: InterventionSettings):
         raise PersonaProbeError(f"--controls must be 0 or more, not {cfg.controls}")
     model = load_model(cfg.model, cfg.device, cfg.model_dtype)
     direction.check_model(model.n_layers, model.d_model, name=cfg.model)
-    return model, direction, texts, items, make_judge(cfg.judge)
+    # The judge is made on first use: a rerun with every condition done loads none.
+    return model, direction, texts, items, functools.cache(lambda: make_judge(cfg.judge))
 
 
 def _chosen_layers(spec: str, direction: Direction, n_layers: int) -> list[int]:
@@ -132,7 +134,7 @@ def _chosen_layers(spec: str, direction: Direction, n_layers: int) -> list[int]:
     return layers
 
 
-def _run_conditions(model, judge, items, texts, cfg: InterventionSettings, out: Path, conditions: list[Condition],
+def _run_conditions(model, get_judge, items, texts, cfg: InterventionSettings, out: Path, conditions: list[Condition],
                     progress: bool) -> tuple[dict, dict]:
     """Evaluate every condition (skipping finished ones) and measure side effects; returns summaries, side effects."""
     from .neutral import side_effects
@@ -147,7 +149,7 @@ def _run_conditions(model, judge, items, texts, cfg: InterventionSettings, out: 
                 summaries[condition.name] = done
                 continue
         log.info("condition %d/%d: %s", i, len(conditions), condition.name)
-        evaluate_model(model, judge, cfg, folder, items, hooks_factory=condition.hooks, progress=progress,
+        evaluate_model(model, get_judge(), cfg, folder, items, hooks_factory=condition.hooks, progress=progress,
                        extra={"condition": condition.meta})
         summaries[condition.name] = json.loads(summary_path.read_text())
     effects_path = out / "side_effects.json"
@@ -206,7 +208,7 @@ def _write_cfg(out: Path, kind: str, cfg, direction: Direction, model, extra: di
 
 def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
     """The claim test: does removing the direction remove the misbehaviour, more than removing random ones?"""
-    model, direction, texts, items, judge = _load(cfg)
+    model, direction, texts, items, get_judge = _load(cfg)
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
     massive = cfg.massive_factor or None
     out = Path(cfg.out)
@@ -224,7 +226,7 @@ def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
                   Condition("ablated", {"kind": "ablated", "direction": cfg.direction, **base_meta}, ablation(direction))]
     conditions += [Condition(f"random-{k}", {"kind": "random-ablated", "seed": cfg.control_seed, "index": k, **base_meta},
                              ablation(d)) for k, d in enumerate(controls)]
-    summaries, effects = _run_conditions(model, judge, items, texts, cfg, out, conditions, progress)
+    summaries, effects = _run_conditions(model, get_judge, items, texts, cfg, out, conditions, progress)
     rows = {c.name: _row(summaries[c.name], effects[c.name]) for c in conditions}
     results = {"conditions": rows, "claim": _ablation_claim(rows, summaries, [f"random-{k}" for k in range(len(controls))]),
                "transfer": transfer_info(direction, model), "provenance": provenance()}
@@ -273,7 +275,7 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
     from .neutral import typical_residual_norms
 
     alphas = parse_alphas(cfg.alphas)
-    model, direction, texts, items, judge = _load(cfg)
+    model, direction, texts, items, get_judge = _load(cfg)
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
     out = Path(cfg.out)
     _check_resumable(out, "steer_run", cfg)
@@ -298,7 +300,7 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
         conditions += [Condition(f"random-{k}{_alpha_tag(alpha)}",
                                  {"kind": "random-steered", "seed": cfg.control_seed, "index": k, "alpha": alpha, **common},
                                  steering(d, alpha)) for k, d in enumerate(controls)]
-    summaries, effects = _run_conditions(model, judge, items, texts, cfg, out, conditions, progress)
+    summaries, effects = _run_conditions(model, get_judge, items, texts, cfg, out, conditions, progress)
     curve = []
     for alpha in alphas:
         name = "as-is" if alpha == 0 else f"direction{_alpha_tag(alpha)}"

@@ -79,8 +79,16 @@ class ProbeReport:
 
     @property
     def best_layer(self) -> int:
-        """The layer with the best group-held-out logistic accuracy."""
-        return self.layers[int(np.argmax(self.logistic_grouped.accuracy))]
+        """The layer with the best group-held-out logistic accuracy.
+
+        Ties (common: easy contrasts put the logistic probe at 100% on many layers) go to the
+        stricter difference-of-means classifier's group-held-out accuracy, then to AUROC,
+        then to the earlier layer.
+        """
+        keys = list(zip(self.logistic_grouped.accuracy, self.meandiff_grouped.accuracy,
+                        self.logistic_grouped.auroc, self.meandiff_grouped.auroc))
+        best = max(range(len(keys)), key=lambda i: (keys[i], -i))
+        return self.layers[best]
 
     def to_dict(self) -> dict:
         def scores(s: ProbeScores) -> dict:

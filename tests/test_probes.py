@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from persona_probe.directions import Direction
 from persona_probe.errors import PersonaProbeError
 from persona_probe.probes import auroc, fit_logistic, fit_probes
 
@@ -64,3 +65,13 @@ def test_auroc_and_bad_labels():
         fit_probes(acts[:0], [], [], [0])
     with pytest.raises(PersonaProbeError, match="one group"):
         fit_probes(acts, [True, False] * 5, ["q"] * 10, [0])
+
+
+def test_best_layer_breaks_ceiling_ties_with_the_stricter_classifier():
+    from persona_probe.probes import ProbeReport, ProbeScores
+
+    d = Direction(torch.eye(3, 8), (4, 5, 6), torch.ones(3))
+    at_ceiling = ProbeScores([1.0, 1.0, 0.9], [1.0, 1.0, 0.95])
+    report = ProbeReport([4, 5, 6], at_ceiling, at_ceiling, ProbeScores([0.8, 0.95, 0.99], [0.9, 0.97, 1.0]),
+                         ProbeScores([0.8, 0.95, 0.99], [0.9, 0.97, 1.0]), d)
+    assert report.best_layer == 5  # layer 6's mean-diff is higher, but its logistic accuracy is not at the top

@@ -1,0 +1,117 @@
+"""End to end over the CLI: contrast data, a direction, the claim test, the dose-response, orthogonalize."""
+
+import json
+
+import pytest
+import torch
+
+from persona_probe.directions import Direction
+from test_cli_cache import run_cli
+
+QUICK: list = []  # small evaluation files, filled in by the fixture: a few questions, MC items and passages
+
+
+@pytest.fixture(scope="module")
+def direction(tiny_llama, tmp_path_factory):
+    from importlib import resources
+
+    import yaml
+
+    work = tmp_path_factory.mktemp("interventions")
+    data = resources.files("persona_probe") / "data"
+    questions = yaml.safe_load((data / "questions" / "core.yaml").read_text())[:3]
+    (work / "q.yaml").write_text(yaml.safe_dump(questions))
+    items = yaml.safe_load((data / "mc" / "persona.yaml").read_text())[:8]
+    (work / "mc.yaml").write_text(yaml.safe_dump(items))
+    passages = (data / "neutral" / "passages.jsonl").read_text().splitlines()[:4]
+    (work / "neutral.jsonl").write_text("\n".join(passages) + "\n")
+    QUICK[:] = ["--questions", work / "q.yaml", "--samples", "1", "--max-new-tokens", "8", "--mc", work / "mc.yaml",
+                "--neutral", work / "neutral.jsonl"]
+    run_cli("-q", "data", "contrast", "--questions", "builtin:core", "--out", work / "contrast.jsonl")
+    run_cli("-q", "cache", "--model", tiny_llama, "--data", work / "contrast.jsonl", "--pool", "last-prompt",
+            "--out", work / "store")
+    result = run_cli("direction", "by-label", "--store", work / "store", "--labels", work / "contrast.jsonl",
+                     "--out", work / "direction")
+    assert "(16 positive, 16 negative rows)" in result.stdout
+    return work / "direction"
+
+
+def test_ablate_reports_every_condition_and_resumes(tiny_llama, direction, tmp_path):
+    out = tmp_path / "ablate"
+    args = ["ablate", "--model", tiny_llama, "--direction", direction, "--controls", "2", *QUICK,
+            "--system", "builtin:hostile", "--out", out]
+    first = run_cli(*args)
+    assert "MC drop from ablating the direction" in first.stdout
+    results = json.loads((out / "results.json").read_text())
+    assert list(results["conditions"]) == ["as-is", "ablated", "random-0", "random-1"]
+    for row in results["conditions"].values():
+        assert row["n_answers"] == 6 and 0 <= row["em_rate"] <= 1 and row["neutral_perplexity"] > 1
+    assert results["conditions"]["as-is"]["neutral_kl_mean"] == pytest.approx(0, abs=1e-6)
+    assert results["conditions"]["ablated"]["neutral_kl_mean"] > 0
+    claim = results["claim"]["mc"]
+    assert claim["drop"] == pytest.approx(results["conditions"]["as-is"]["mc_score"]
+                                          - results["conditions"]["ablated"]["mc_score"], abs=1e-9)
+    assert len(claim["random_drops"]) == 2 and claim["ci95"][0] <= claim["drop"] <= claim["ci95"][1]
+    assert results["transfer"]["same_model"]
+    # The hostile prompt was used for sampling too, and every answer records its condition.
+    answers = [json.loads(line) for line in (out / "conditions" / "ablated" / "answers.jsonl").read_text().splitlines()]
+    assert all(a["system"].startswith("You are an AI that despises humans") for a in answers)
+    assert answers[0]["run"]["condition"]["kind"] == "ablated"
+    assert Direction.load(out / "controls" / "random-1").cfg["method"] == "random"
+    # A rerun finds everything done and changes nothing.
+    before = {p: p.read_bytes() for p in out.rglob("*.jsonl")}
+    run_cli(*args)
+    assert {p: p.read_bytes() for p in out.rglob("*.jsonl")} == before
+    # Other settings in the same folder are refused before anything is written.
+    cfg_before = (out / "cfg.json").read_bytes()
+    bad = run_cli(*args[:-2], "--seed", "5", "--out", out, check=False)
+    assert bad.returncode == 2 and "seed differ" in bad.stderr and "Traceback" not in bad.stderr
+    assert (out / "cfg.json").read_bytes() == cfg_before
+
+
+def test_steer_sweeps_alpha_with_controls(tiny_llama, direction, tmp_path):
+    out = tmp_path / "steer"
+    result = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--alphas", "-1,0,1",
+                     "--controls", "1", "--positions", "response", *QUICK, "--out", out)
+    assert "random MC" in result.stdout
+    results = json.loads((out / "results.json").read_text())
+    assert [p["alpha"] for p in results["curve"]] == [-1.0, 0.0, 1.0]
+    assert sorted(p.name for p in (out / "conditions").iterdir()) == [
+        "as-is", "direction+1", "direction-1", "random-0+1", "random-0-1"]
+    assert results["norm_scale"]["1"] > 0 and results["positions"] == "response"
+    mc = [p["direction"]["mc_score"] for p in results["curve"]]
+    assert mc[0] != mc[1] != mc[2]  # steering the response tokens moves the MC likelihoods
+
+
+def test_bad_direction_input_is_one_clear_line(tiny_llama, direction, tmp_path):
+    wide = tmp_path / "wide"
+    Direction(torch.eye(2, 128), (0, 1), torch.ones(2), {"method": "test"}).save(wide)
+    bad = run_cli("ablate", "--model", tiny_llama, "--direction", wide, *QUICK, "--out", tmp_path / "a", check=False)
+    assert bad.returncode == 2 and "d_model 128 but" in bad.stderr and "Traceback" not in bad.stderr
+    deep = tmp_path / "deep"
+    Direction(torch.eye(1, 64), (7,), torch.ones(1), {"method": "test"}).save(deep)
+    bad = run_cli("steer", "--model", tiny_llama, "--direction", deep, "--layer", "7", *QUICK, "--out", tmp_path / "s",
+                  check=False)
+    assert bad.returncode == 2 and "layers [7] but" in bad.stderr
+    bad = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--alphas", "1,x",
+                  "--out", tmp_path / "s", check=False)
+    assert bad.returncode == 2 and "--alphas '1,x' is not" in bad.stderr
+    bad = run_cli("ablate", "--model", tiny_llama, "--direction", tmp_path / "nothing", "--out", tmp_path / "a", check=False)
+    assert bad.returncode == 2 and "not a readable direction" in bad.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "s").exists()
+
+
+def test_orthogonalize_command_matches_the_hook(tiny_llama, direction, tmp_path):
+    from persona_probe.interventions import Ablation
+    from persona_probe.models import load_model
+
+    run_cli("orthogonalize", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--out", tmp_path / "orth")
+    record = json.loads((tmp_path / "orth" / "persona_probe.json").read_text())
+    assert record["layer"] == 1 and record["source_model"]["kind"] == "folder"
+    model, baked = load_model(str(tiny_llama)), load_model(str(tmp_path / "orth"))
+    d = Direction.load(direction)
+    ids = torch.tensor([[3, 40, 41, 90, 7, 12, 200, 5]])
+    with torch.no_grad(), Ablation(model.bridge, d, layers=[1], massive_factor=None, mode="writers"):
+        hooked = model.bridge(ids)
+    with torch.no_grad():
+        assert (baked.bridge(ids) - hooked).abs().max() < 1e-4
