@@ -56,6 +56,12 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _program_name() -> str:
+    """``persona-probe`` however the CLI was started (console script or ``python -m persona_probe.cli``)."""
+    name = Path(sys.argv[0]).name
+    return "persona-probe" if Path(sys.argv[0]).parent.name == "persona_probe" and name in ("cli.py", "__main__.py") else name
+
+
 def provenance() -> dict[str, Any]:
     """Who made an artifact, when and how. Holds no environment variables, so no secrets."""
     versions = {}
@@ -66,7 +72,7 @@ def provenance() -> dict[str, Any]:
             pass
     return {
         "toolkit_version": __version__,
-        "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
+        "command": shlex.join([_program_name(), *sys.argv[1:]]) if sys.argv else "",
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "packages": versions,

@@ -16,6 +16,7 @@ every position whose norm exceeds ``massive_factor`` times the median norm of it
 row, measured at each hook call.
 
 Both work anywhere the bridge runs: caching, sampling (``hooks_factory``), the MC score.
+The steering unit comes from :func:`persona_probe.neutral.typical_residual_norms`.
 """
 
 from __future__ import annotations
@@ -151,8 +152,3 @@ def project_out(resid: torch.Tensor, unit: torch.Tensor, massive_factor: float |
         coefficient = coefficient.masked_fill(massive_positions(resid, massive_factor), 0.0)
     return resid - coefficient[..., None] * unit
 
-
-def residual_norm_scale(acts: torch.Tensor, layers: Sequence[int]) -> dict[int, float]:
-    """Median residual norm per layer from ``[rows, layers, d_model]`` activations (a steering unit)."""
-    norms = acts.float().norm(dim=-1).median(dim=0).values
-    return {layer: float(n) for layer, n in zip(layers, norms)}
