@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Logistic-regression and difference-of-means probes at every cached layer.")
     probe.add_argument("--store", required=True, help="a pooled activation store")
     probe.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
-    probe.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned)")
+    probe.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned or positive)")
     probe.add_argument("--folds", type=int, default=5, help="CV folds (default: 5)")
     probe.add_argument("--out", required=True, help="output folder: cfg.json and the probe direction")
     probe.set_defaults(handler=_probe)
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="mean(rows labelled positive) - mean(the rest) per layer, e.g. misaligned vs aligned answers.")
     by_label.add_argument("--store", required=True, help="a pooled activation store")
     by_label.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
-    by_label.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned)")
+    by_label.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned or positive)")
     by_label.add_argument("--out", required=True, help="output folder")
     by_label.set_defaults(handler=_direction_by_label)
     cosine = direction_commands.add_parser(

@@ -105,10 +105,12 @@ def typical_residual_norms(model: LoadedModel, texts: Sequence[str], layers: Seq
 
     norms: dict[int, list[torch.Tensor]] = {layer: [] for layer in layers}
     for ids, mask in _batches(model, texts, batch_size, max_tokens):
-        def record(resid, hook, layer=None):
-            keep = mask.bool() & ~massive_positions(resid, massive_factor)
-            norms[layer].append(resid.float().norm(dim=-1)[keep].cpu())
-        hooks = [(resid_post(layer), lambda r, hook, layer=layer: record(r, hook, layer)) for layer in layers]
+        def recorder(layer: int, real: torch.Tensor):
+            def record(resid, hook):
+                keep = real & ~massive_positions(resid, massive_factor)
+                norms[layer].append(resid.float().norm(dim=-1)[keep].cpu())
+            return record
+        hooks = [(resid_post(layer), recorder(layer, mask.bool())) for layer in layers]
         with model.bridge.hooks(fwd_hooks=hooks):
             model.bridge(ids, attention_mask=mask)
     return {layer: float(torch.cat(values).median()) for layer, values in norms.items()}

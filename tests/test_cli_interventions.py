@@ -115,3 +115,18 @@ def test_orthogonalize_command_matches_the_hook(tiny_llama, direction, tmp_path)
         hooked = model.bridge(ids)
     with torch.no_grad():
         assert (baked.bridge(ids) - hooked).abs().max() < 1e-4
+
+
+def test_transfer_to_another_model_is_recorded(tiny_llama, direction, tmp_path):
+    from persona_probe.experiments import transfer_info
+    from persona_probe.models import load_model
+    from tiny_models import build_model
+
+    d = Direction.load(direction)
+    same = transfer_info(d, load_model(str(tiny_llama)))
+    assert same["same_model"] and same["direction_method"] == "mean-difference"
+    other = load_model(str(build_model(tmp_path / "other", "llama", seed=1)))  # same architecture, other weights
+    moved = transfer_info(d, other)
+    assert not moved["same_model"]
+    assert moved["direction_model"]["sha256"] != moved["target_model"]["sha256"]
+    assert moved["direction_data"]["sha256"] == d.cfg["data"]["sha256"]
