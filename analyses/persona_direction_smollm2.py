@@ -6,7 +6,8 @@ Runs the CLI exactly as a user would, so every number comes from the shipped com
 2. ``cache`` the last prompt token at every layer; ``probe`` every layer (k-fold and question-held-out).
 3. ``direction by-label``: mean(hostile) - mean(helpful) per layer; ``direction cosine`` against the probe's.
 4. ``steer`` at one layer over a range of alphas, with same-norm random directions at each alpha.
-5. ``ablate`` the direction at every layer under the hostile prompt, against five random directions.
+5. ``ablate`` the direction under the hostile prompt, against five random directions: at every layer
+   (the default), at layers 12-18, and at the steering layer alone.
 6. Transfer across data: the same direction found from builtin:core's prompts instead; its cosine
    with the builtin:open one, and its own steering curve (MC score only).
 
@@ -52,8 +53,10 @@ def main() -> None:
         "--out", out / "cosine.json")
     cli("-q", "steer", "--model", args.model, "--direction", out / "direction-open", "--layers", args.layer,
         "--alphas", args.alphas, "--controls", 2, *evaluation, "--out", out / "steer")
-    cli("-q", "ablate", "--model", args.model, "--direction", out / "direction-open", "--system", "builtin:hostile",
-        "--controls", 5, *evaluation, "--out", out / "ablate")
+    ablations = {"ablate": "all", "ablate-layers-12-18": "12-18", f"ablate-layer-{args.layer}": str(args.layer)}
+    for name, layers in ablations.items():
+        cli("-q", "ablate", "--model", args.model, "--direction", out / "direction-open", "--system", "builtin:hostile",
+            "--layers", layers, "--controls", 5, *evaluation, "--out", out / name)
     cli("-q", "steer", "--model", args.model, "--direction", out / "direction-core", "--layers", args.layer,
         "--alphas", "-0.25,-0.1,0,0.1,0.25", "--controls", 0, *evaluation, "--out", out / "steer-core-direction")
 
@@ -65,7 +68,7 @@ def main() -> None:
         "probe_kfold_accuracy": probe["logistic"]["kfold"]["accuracy"][best],
         "probe_warnings": probe["warnings"],
         "steer": json.loads((out / "steer" / "results.json").read_text())["curve"],
-        "ablate": json.loads((out / "ablate" / "results.json").read_text())["claim"],
+        "ablate": {name: json.loads((out / name / "results.json").read_text()) for name in ablations},
         "cosine_open_vs_core": json.loads((out / "cosine.json").read_text())["with_reference"][str(out / "direction-core")],
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))

@@ -51,7 +51,7 @@ def load_neutral_texts(spec: str = BUILTIN_NEUTRAL) -> list[str]:
     return texts
 
 
-def _batches(model: LoadedModel, texts: Sequence[str], batch_size: int, max_tokens: int):
+def token_batches(model: LoadedModel, texts: Sequence[str], batch_size: int, max_tokens: int):
     """Right-padded ``(ids, mask)`` batches of the texts, each cut to ``max_tokens``."""
     tok = model.tokenizer
     encoded = [tok(t)["input_ids"][:max_tokens] for t in texts]
@@ -78,7 +78,7 @@ def side_effects(model: LoadedModel, texts: Sequence[str],
     """
     totals = {name: {"nll": 0.0, "kl": 0.0, "kl_max": 0.0} for name in conditions}
     ref_nll, n_tokens = 0.0, 0
-    for ids, mask in _batches(model, texts, batch_size, max_tokens):
+    for ids, mask in token_batches(model, texts, batch_size, max_tokens):
         scored = mask[:, 1:].bool()  # logits at t predict token t + 1
         targets = ids[:, 1:, None]
         ref = torch.log_softmax(model.bridge(ids, attention_mask=mask)[:, :-1].float(), dim=-1)
@@ -104,7 +104,7 @@ def typical_residual_norms(model: LoadedModel, texts: Sequence[str], layers: Seq
     from .interventions import massive_positions
 
     norms: dict[int, list[torch.Tensor]] = {layer: [] for layer in layers}
-    for ids, mask in _batches(model, texts, batch_size, max_tokens):
+    for ids, mask in token_batches(model, texts, batch_size, max_tokens):
         def recorder(layer: int, real: torch.Tensor):
             def record(resid, hook):
                 keep = real & ~massive_positions(resid, massive_factor)
