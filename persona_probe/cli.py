@@ -376,13 +376,16 @@ def _ablation_table(results: dict) -> str:
 
 
 def _steering_table(results: dict) -> str:
-    lines = [f"{'alpha':>6} {'EM rate':>8} {'MC score':>9} {'coherence':>9} {'neutral ppl':>11} | "
-             f"{'random EM':>9} {'random MC':>9} {'random coh':>10}"]
+    lines = [f"{'alpha':>6} {'EM rate':>8} {'MC score':>9} {'MC shift (95% CI)':>24} {'coherence':>9} "
+             f"{'neutral ppl':>11} | {'random EM':>9} {'random MC':>9} {'random coh':>10} {'random ppl':>10}"]
     for point in results["curve"]:
         d, r = point["direction"], point.get("random_mean", {})
-        lines.append(f"{point['alpha']:>+6.2f} {d['em_rate']:>8.3f} {_fmt(d['mc_score'], 4):>9} "
+        shift = point.get("mc_shift")
+        shift_text = "-" if not shift else f"{shift['shift']:+.4f} ({shift['ci95'][0]:+.4f},{shift['ci95'][1]:+.4f})"
+        lines.append(f"{point['alpha']:>+6.2f} {d['em_rate']:>8.3f} {_fmt(d['mc_score'], 4):>9} {shift_text:>24} "
                      f"{d['mean_coherence']:>9.1f} {d['neutral_perplexity']:>11.2f} | {_fmt(r.get('em_rate')):>9} "
-                     f"{_fmt(r.get('mc_score'), 4):>9} {_fmt(r.get('mean_coherence'), 1):>10}")
+                     f"{_fmt(r.get('mc_score'), 4):>9} {_fmt(r.get('mean_coherence'), 1):>10} "
+                     f"{_fmt(r.get('neutral_perplexity'), 2):>10}")
     return "\n".join(lines)
 
 

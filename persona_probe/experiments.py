@@ -263,7 +263,7 @@ def parse_alphas(text: str) -> list[float]:
         raise PersonaProbeError(f"--alphas {text!r} is not a comma-separated list of numbers, e.g. -1,-0.5,0,0.5,1") from None
     if not alphas:
         raise PersonaProbeError("--alphas is empty; give e.g. -1,-0.5,0,0.5,1")
-    return sorted(set(alphas))
+    return sorted(set(alphas) | {0.0})  # alpha 0, the model as it is, is always the baseline
 
 
 def _alpha_tag(alpha: float) -> str:
@@ -308,8 +308,11 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
         randoms = ([point["direction"]] * len(controls) if alpha == 0 else
                    [_row(summaries[f"random-{k}{_alpha_tag(alpha)}"], effects[f"random-{k}{_alpha_tag(alpha)}"])
                     for k in range(len(controls))])
+        point["mc_shift"] = _mc_shift(summaries, "as-is", name)
         if randoms:
             point["random"] = randoms
+            point["random_mc_shift"] = [_mc_shift(summaries, "as-is", "as-is" if alpha == 0 else
+                                                  f"random-{k}{_alpha_tag(alpha)}") for k in range(len(controls))]
             point["random_mean"] = {key: float(np.mean([r[key] for r in randoms])) for key in
                                     ("em_rate", "mean_coherence", "neutral_perplexity", "neutral_kl_mean")
                                     if all(r[key] is not None for r in randoms)}
@@ -320,6 +323,15 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
                "trend": _trend(curve), "transfer": transfer_info(direction, model), "provenance": provenance()}
     atomic_write_json(out / "results.json", results)
     return results
+
+
+def _mc_shift(summaries: dict, baseline: str, name: str) -> dict | None:
+    """MC score of ``name`` minus the baseline's, over the same items, with a paired bootstrap CI."""
+    before, after = (summaries[n].get("mc_persona") for n in (baseline, name))
+    if not before or not after:
+        return None
+    drop = paired_drop(before["per_item"], after["per_item"])
+    return {"shift": 0.0 - drop["drop"], "ci95": [0.0 - drop["ci95"][1], 0.0 - drop["ci95"][0]]}
 
 
 def _trend(curve: list[dict]) -> dict:

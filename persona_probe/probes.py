@@ -1,4 +1,4 @@
-"""Per-layer linear probes, all layers in one vectorised fit (on the GPU when there is one).
+"""Per-layer linear probes, all layers in one batched Newton fit (on the GPU when there is one).
 
 Two classifiers per layer: L2-regularised logistic regression, and a
 difference-of-means classifier (project on mu1 - mu0, threshold at the midpoint).
@@ -25,29 +25,104 @@ GAP_WARNING = 0.10
 
 
 def fit_logistic(x: Float[torch.Tensor, "layers rows d"], y: Bool[torch.Tensor, " rows"], l2: float = 1e-2,
-                 max_iter: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
-    """Independent logistic regressions, one per layer, solved together with L-BFGS.
+                 max_iter: int = 50, memory_bytes: int = 2**29) -> tuple[torch.Tensor, torch.Tensor]:
+    """Independent L2-regularised logistic regressions, one per layer, by batched Newton steps.
 
-    The layers' losses are summed; they share no parameters, so each layer gets its own optimum.
+    Minimises ``mean BCE(x w + b, y) + l2/2 |w|^2`` per layer (the bias is not penalised).
+    With fewer rows than features (the usual case for probes) it works in the rows' space,
+    ``w = x^T a``, so each Newton system is ``rows + 1`` wide; otherwise in feature space,
+    ``d + 1`` wide. Layers are solved together, in chunks that keep the systems under
+    ``memory_bytes``; each layer backtracks on its own when a full step does not lower its loss.
     Returns weights ``[layers, d]`` and biases ``[layers]`` on the given (standardised) features.
     """
-    layers, _, d = x.shape
-    w = torch.zeros(layers, d, device=x.device, requires_grad=True)
-    b = torch.zeros(layers, device=x.device, requires_grad=True)
-    target = y.float().expand(layers, -1)
-    optimiser = torch.optim.LBFGS([w, b], lr=1.0, max_iter=max_iter, line_search_fn="strong_wolfe")
+    layers, n, d = x.shape
+    width = min(n, d) + 1
+    chunk = max(1, memory_bytes // (4 * width * width * 3))
+    weights, biases = [], []
+    for start in range(0, layers, chunk):
+        part = x[start:start + chunk].double()
+        solve = _newton_dual if n < d else _newton_primal
+        w, b = solve(part, y.double(), l2, max_iter)
+        weights.append(w.float())
+        biases.append(b.float())
+    return torch.cat(weights), torch.cat(biases)
 
-    def closure():
-        optimiser.zero_grad()
-        logits = torch.einsum("lnd,ld->ln", x, w) + b[:, None]
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="none").mean(1).sum()
-        loss = loss + l2 * (w * w).sum() / 2
-        loss.backward()
-        return loss
 
-    with torch.enable_grad():
-        optimiser.step(closure)
-    return w.detach(), b.detach()
+def _loss(z: torch.Tensor, y: torch.Tensor, penalty: torch.Tensor, l2: float) -> torch.Tensor:
+    return torch.nn.functional.binary_cross_entropy_with_logits(z, y.expand_as(z), reduction="none").mean(-1) \
+        + l2 / 2 * penalty
+
+
+def _damped(params: list[torch.Tensor], steps: list[torch.Tensor], objective, current: torch.Tensor):
+    """Per layer, the largest of 1, 1/2, 1/4, ... of the step that does not raise the objective."""
+    scale = torch.ones_like(current)
+    for _ in range(30):
+        trial = [p - scale.view(-1, *[1] * (p.ndim - 1)) * s for p, s in zip(params, steps)]
+        value = objective(*trial)
+        worse = value > current + 1e-12
+        if not worse.any():
+            return trial, value
+        scale = torch.where(worse, scale / 2, scale)
+    return trial, value
+
+
+def _newton_dual(x: torch.Tensor, y: torch.Tensor, l2: float, max_iter: int):
+    """Newton in the rows' space: ``w = x^T a``, ``z = K a + b`` with ``K = x x^T``."""
+    layers, n, _ = x.shape
+    kernel = x @ x.transpose(1, 2)
+    a = torch.zeros(layers, n, dtype=x.dtype)
+    b = torch.zeros(layers, dtype=x.dtype)
+
+    def objective(a, b):
+        z = torch.einsum("lij,lj->li", kernel, a) + b[:, None]
+        return _loss(z, y, torch.einsum("li,li->l", a, torch.einsum("lij,lj->li", kernel, a)), l2)
+    current = objective(a, b)
+    eye = torch.eye(n, dtype=x.dtype)
+    for _ in range(max_iter):
+        z = torch.einsum("lij,lj->li", kernel, a) + b[:, None]
+        p = torch.sigmoid(z)
+        residual = (p - y) / n
+        weight = p * (1 - p) / n
+        # Newton system with K factored out of the first block row:
+        # [D K + l2 I, D 1; 1^T D K, 1^T D 1] [da; db] = [r + l2 a; 1^T r]
+        system = torch.zeros(layers, n + 1, n + 1, dtype=x.dtype)
+        system[:, :n, :n] = weight[:, :, None] * kernel + l2 * eye
+        system[:, :n, n] = weight
+        system[:, n, :n] = torch.einsum("li,lij->lj", weight, kernel)
+        system[:, n, n] = weight.sum(-1)
+        rhs = torch.cat([residual + l2 * a, residual.sum(-1, keepdim=True)], dim=-1)
+        step = torch.linalg.solve(system, rhs)
+        (a, b), new = _damped([a, b], [step[:, :n], step[:, n]], objective, current)
+        converged = (current - new).abs().max() < 1e-12
+        current = new
+        if converged:
+            break
+    return torch.einsum("lnd,ln->ld", x, a), b
+
+
+def _newton_primal(x: torch.Tensor, y: torch.Tensor, l2: float, max_iter: int):
+    """Newton in feature space on ``[x, 1]`` with an unpenalised bias."""
+    layers, n, d = x.shape
+    features = torch.cat([x, torch.ones(layers, n, 1, dtype=x.dtype)], dim=-1)
+    penalty = torch.full((d + 1,), l2, dtype=x.dtype)
+    penalty[d] = 0
+    theta = torch.zeros(layers, d + 1, dtype=x.dtype)
+
+    def objective(theta):
+        z = torch.einsum("lnd,ld->ln", features, theta)
+        return _loss(z, y, (theta[:, :d] ** 2).sum(-1), l2)
+    current = objective(theta)
+    for _ in range(max_iter):
+        p = torch.sigmoid(torch.einsum("lnd,ld->ln", features, theta))
+        gradient = torch.einsum("lnd,ln->ld", features, (p - y) / n) + penalty * theta
+        hessian = torch.einsum("lnd,ln,lne->lde", features, p * (1 - p) / n, features) + torch.diag(penalty)
+        step = torch.linalg.solve(hessian, gradient)
+        (theta,), new = _damped([theta], [step], objective, current)
+        converged = (current - new).abs().max() < 1e-12
+        current = new
+        if converged:
+            break
+    return theta[:, :d], theta[:, d]
 
 
 def auroc(scores: Float[torch.Tensor, "layers rows"], y: Bool[torch.Tensor, " rows"]) -> torch.Tensor:

@@ -53,6 +53,21 @@ def test_vectorised_fit_matches_sklearn():
         # same objective: mean log-loss + l2/2 |w|^2  <=>  sklearn C = 1 / (n * l2)
         ref = LogisticRegression(C=1 / (200 * 1e-2), max_iter=5000, tol=1e-10).fit(x[layer].numpy(), y)
         assert np.allclose(w[layer].numpy(), ref.coef_[0], atol=2e-3)
+        assert abs(float(b[layer]) - ref.intercept_[0]) < 2e-3
+
+
+def test_fit_with_fewer_rows_than_features_matches_sklearn():
+    """The usual probe shape (rows < d_model) is solved in the rows' space; same optimum."""
+    from sklearn.linear_model import LogisticRegression
+
+    acts, y, _, _ = _planted(n=40, d=64, layers=3)
+    x = acts.transpose(0, 1)
+    x = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True)
+    w, b = fit_logistic(x, torch.tensor(y), l2=1e-2)
+    for layer in range(3):
+        ref = LogisticRegression(C=1 / (40 * 1e-2), max_iter=5000, tol=1e-10).fit(x[layer].numpy(), y)
+        assert np.allclose(w[layer].numpy(), ref.coef_[0], atol=2e-3)
+        assert abs(float(b[layer]) - ref.intercept_[0]) < 2e-3
 
 
 def test_auroc_and_bad_labels():
