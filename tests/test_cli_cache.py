@@ -212,7 +212,7 @@ def test_probe_and_direction_commands(tiny_llama, tmp_path):
     tuned = build_model(tmp_path / "tuned", "llama", seed=1)
     data = _chats(tmp_path / "d.jsonl", 60)
     run_cli("cache", "--model", tiny_llama, "--tuned", tuned, "--data", data, "--out", tmp_path / "pair")
-    result = run_cli("direction", "--positive", tmp_path / "pair" / "tuned", "--negative", tmp_path / "pair" / "base",
+    result = run_cli("direction", "mean-diff", "--positive", tmp_path / "pair" / "tuned", "--negative", tmp_path / "pair" / "base",
                      "--out", tmp_path / "dir")
     assert "mean-difference direction over layers [0, 1]" in result.stdout
     from persona_probe.directions import Direction
