@@ -151,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     contrast.add_argument("--out", required=True, help="output chat JSONL")
     contrast.set_defaults(handler=_data_contrast)
 
+    from .sae.train import SAETrainConfig
+
+    sae = commands.add_parser("sae", help="sparse autoencoders on cached activations (through SAELens)")
+    sae_commands = sae.add_subparsers(dest="sae_command", required=True, metavar="ACTION")
+    sae_train = sae_commands.add_parser(
+        "train", help="train an SAE on one layer of a store",
+        description="Train an SAE with SAELens's SAETrainer on one layer of an activation store, streamed from "
+                    "disk; save it in SAELens's format with persona_probe.json (provenance and metrics).")
+    add_config_args(sae_train, SAETrainConfig)
+    sae_train.set_defaults(handler=_sae_train)
+
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     info = store_commands.add_parser("info", help="print a store's cfg.json summary")
@@ -412,6 +423,15 @@ def _data_contrast(args: argparse.Namespace) -> None:
             rows.append((type(c)(c.messages, f"{c.id}/{label}", c.group, c.source), label))
     write_chat_jsonl([c for c, _ in rows], args.out, with_ids=True, extra=[{"label": label} for _, label in rows])
     print(f"wrote {args.out}: {len(rows)} rows ({len(rows) // 2} prompts x positive/negative system prompt)")
+
+
+def _sae_train(args: argparse.Namespace) -> None:
+    from .sae.train import SAETrainConfig, run_sae_train
+
+    cfg = config_from_args(SAETrainConfig, args)
+    m = run_sae_train(cfg, progress=not args.quiet)["metrics"]
+    print(f"wrote {cfg.out}: explained variance {m['explained_variance']:.3f}, L0 {m['l0']:.1f}, "
+          f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} (over {m['eval_rows']} rows)")
 
 
 def _store_info(args: argparse.Namespace) -> None:

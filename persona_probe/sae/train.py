@@ -1,0 +1,131 @@
+"""``persona-probe sae train``: an SAE on one layer of a store, trained by SAELens's ``SAETrainer``.
+
+The folder it writes is an SAELens folder (``cfg.json`` + ``sae_weights.safetensors``, opened by
+``sae_lens.SAE.load_from_disk``), plus ``persona_probe.json``: where the activations came
+from, the training settings and the metrics measured on held-out batches.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from ..artifacts import atomic_write_json, provenance
+from ..errors import PersonaProbeError
+from ..store import ActivationStore
+from .architectures import ARCHITECTURES, training_sae
+from .data import activation_batches
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SAETrainConfig:
+    store: str
+    """Activation store to train on (per-token stores suit SAEs best; pooled ones work)."""
+    layer: int
+    """Which cached layer."""
+    out: str
+    """Output folder (an SAELens folder plus persona_probe.json)."""
+    arch: str = field(default="topk", metadata={"choices": ARCHITECTURES})
+    """SAE architecture, as SAELens trains it."""
+    width: int = 4096
+    """Number of latents."""
+    k: int = 32
+    """Active latents per row (topk), or per row on average over a batch (batchtopk)."""
+    sparsity_coefficient: float = 5.0
+    """L1 coefficient (standard) or L0 coefficient (jumprelu)."""
+    rows: int = 0
+    """Training rows (activations) to see; 0 means one pass over the store."""
+    batch_size: int = 1024
+    """Rows per training step."""
+    lr: float = 3e-4
+    """Adam learning rate (constant)."""
+    eval_rows: int = 8192
+    """Rows from a separately seeded stream to measure MSE, explained variance, L0 and dead latents on."""
+    massive_factor: float = 20.0
+    """Rows with a norm over this many times their shard's median (the attention sink) are left out; 0 keeps them."""
+    seed: int = 0
+    """Seed for the initial weights and the data order."""
+    device: str = "auto"
+    """auto (CUDA when present), cpu, or cuda[:N]."""
+
+
+def train_sae(batches, d_in: int, arch: str, width: int, k: int, sparsity_coefficient: float, rows: int,
+              batch_size: int, lr: float, device: str = "cpu", metadata: dict | None = None, seed: int = 0):
+    """Train an SAE with SAELens's ``SAETrainer`` on an iterator of ``[batch, d_in]`` batches."""
+    from sae_lens import SAETrainer
+    from sae_lens.config import LoggingConfig, SAETrainerConfig
+
+    torch.manual_seed(seed)
+    sae = training_sae(arch, d_in, width, k, sparsity_coefficient, metadata or {}, device)
+    trainer_cfg = SAETrainerConfig(
+        total_training_samples=rows, train_batch_size_samples=batch_size, lr=lr, lr_end=lr, device=device,
+        logger=LoggingConfig(log_to_wandb=False), n_checkpoints=0, checkpoint_path=None,
+        save_final_checkpoint=False, n_batches_for_norm_estimate=1,
+        # windows in steps: short runs still get dead-latent resampling statistics
+        dead_feature_window=max(10, rows // batch_size // 10), feature_sampling_window=max(10, rows // batch_size // 5))
+    trainer = SAETrainer(trainer_cfg, sae, batches)
+    trainer.fit()
+    return sae
+
+
+@torch.no_grad()
+def sae_metrics(sae, batches, n_rows: int) -> dict:
+    """MSE, explained variance, mean L0 and dead latents of ``sae`` over ``n_rows`` rows."""
+    seen, squared_error, total_variance, l0 = 0, 0.0, 0.0, 0.0
+    fired = torch.zeros(sae.cfg.d_sae, dtype=torch.bool)
+    rows = []
+    for batch in batches:
+        rows.append(batch)
+        seen += len(batch)
+        if seen >= n_rows:
+            break
+    x = torch.cat(rows)[:n_rows].to(sae.device)
+    for chunk in x.split(4096):
+        acts = sae.encode(chunk)
+        recon = sae.decode(acts)
+        squared_error += float(((recon - chunk) ** 2).sum())
+        l0 += float((acts > 0).sum())
+        fired |= (acts > 0).any(0).cpu()
+    total_variance = float(((x - x.mean(0)) ** 2).sum())
+    return {"mse": squared_error / x.numel(), "explained_variance": 1 - squared_error / total_variance,
+            "l0": l0 / len(x), "dead_latents": int((~fired).sum()), "dead_fraction": float((~fired).float().mean()),
+            "eval_rows": len(x)}
+
+
+def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
+    from ..models import resolve_device
+
+    store = ActivationStore(cfg.store)
+    if cfg.layer not in store.layers:
+        raise PersonaProbeError(f"--layer {cfg.layer} was not cached in {cfg.store}; it holds layers {store.layers}")
+    if cfg.width < 1 or cfg.k < 1 or cfg.batch_size < 1:
+        raise PersonaProbeError("--width, --k and --batch-size must be positive")
+    available = int(store.cfg.get("n_tokens", 0)) if store.pooling == "tokens" else len(store)
+    rows = cfg.rows or available
+    device = str(resolve_device(cfg.device))
+    massive = cfg.massive_factor or None
+    model = store.cfg.get("model", {})
+    metadata = {"model_name": model.get("name"), "hook_name": f"blocks.{cfg.layer}.hook_resid_post",
+                "persona_probe_store": str(store.path)}
+    log.info("training a %s SAE (width %d) on %d rows of layer %d from %s", cfg.arch, cfg.width, rows, cfg.layer,
+             cfg.store)
+    batches = activation_batches(store, cfg.layer, cfg.batch_size, cfg.seed, massive_factor=massive)
+    sae = train_sae(batches, store.d_model, cfg.arch, cfg.width, cfg.k, cfg.sparsity_coefficient, rows,
+                    cfg.batch_size, cfg.lr, device, metadata, cfg.seed)
+    out = Path(cfg.out)
+    sae.save_inference_model(out)
+    eval_stream = activation_batches(store, cfg.layer, min(cfg.batch_size, cfg.eval_rows), cfg.seed + 1,
+                                     massive_factor=massive)
+    from sae_lens import SAE
+
+    metrics = sae_metrics(SAE.load_from_disk(out, device=device), eval_stream, min(cfg.eval_rows, available))
+    record = {"kind": "sae", "config": asdict(cfg), "training_rows": rows, "store_rows": available,
+              "model": model, "store": str(store.path), "store_data": store.cfg.get("data"),
+              "hook_name": metadata["hook_name"], "metrics": metrics, "provenance": provenance()}
+    atomic_write_json(out / "persona_probe.json", record)
+    return record

@@ -1,0 +1,71 @@
+"""SAEs through SAELens: dictionary recovery, the SAELens format both ways, training from a store."""
+
+import json
+
+import pytest
+import torch
+
+from persona_probe.errors import PersonaProbeError
+from persona_probe.sae.io import load_sae
+from persona_probe.sae.train import sae_metrics, train_sae
+from test_cli_cache import _chats, run_cli
+
+
+def _sparse_dictionary(d=32, n_atoms=64, k=3, noise=0.01, seed=0):
+    """Rows = sparse codes (k active, magnitudes 1-2) x known unit atoms + Gaussian noise."""
+    g = torch.Generator().manual_seed(seed)
+    atoms = torch.nn.functional.normalize(torch.randn(n_atoms, d, generator=g), dim=-1)
+
+    def batches(batch_size=512):
+        while True:
+            active = torch.rand(batch_size, n_atoms, generator=g).argsort(-1)[:, :k]
+            codes = torch.zeros(batch_size, n_atoms).scatter_(1, active, 1 + torch.rand(batch_size, k, generator=g))
+            yield codes @ atoms + noise * torch.randn(batch_size, d, generator=g)
+    return atoms, batches
+
+
+def test_topk_sae_recovers_a_known_sparse_dictionary():
+    atoms, batches = _sparse_dictionary()
+    sae = train_sae(batches(), 32, "topk", width=64, k=3, sparsity_coefficient=0, rows=200_000, batch_size=512, lr=3e-3)
+    decoder = torch.nn.functional.normalize(sae.W_dec.detach(), dim=-1)
+    recovery = (atoms @ decoder.T).max(dim=1).values.mean()
+    assert recovery >= 0.9, f"mean max-cosine to the true atoms {recovery:.3f}"
+    metrics = sae_metrics(sae, batches(), 4096)
+    print(f"recovery {recovery:.3f}, metrics {metrics}")
+    assert metrics["explained_variance"] > 0.8 and metrics["l0"] == pytest.approx(3, abs=0.01)
+
+
+def test_our_sae_loads_in_plain_saelens_and_saelens_folders_load_in_ours(tmp_path):
+    from sae_lens import SAE, TopKSAE, TopKSAEConfig
+
+    _, batches = _sparse_dictionary()
+    trained = train_sae(batches(), 32, "topk", width=64, k=3, sparsity_coefficient=0, rows=20_000, batch_size=512,
+                        lr=3e-3, metadata={"hook_name": "blocks.0.hook_resid_post"})
+    trained.save_inference_model(tmp_path / "ours")
+    x = next(batches())
+    plain, ours = SAE.load_from_disk(tmp_path / "ours"), load_sae(tmp_path / "ours")
+    assert torch.equal(plain(x), ours(x)) and torch.equal(plain.encode(x), ours.encode(x))
+    # A folder written by SAELens's own save, from an SAE it built itself.
+    theirs = TopKSAE(TopKSAEConfig(d_in=32, d_sae=48, k=4))
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.copy_(torch.randn_like(p))
+    theirs.save_model(tmp_path / "theirs")
+    assert torch.equal(load_sae(tmp_path / "theirs")(x), theirs(x))
+    with pytest.raises(PersonaProbeError, match="not an SAE folder"):
+        load_sae(tmp_path)
+
+
+def test_sae_train_command_on_a_per_token_store(tiny_llama, tmp_path):
+    data = _chats(tmp_path / "d.jsonl", 40)
+    run_cli("-q", "cache", "--model", tiny_llama, "--data", data, "--pool", "tokens", "--out", tmp_path / "store")
+    result = run_cli("-q", "sae", "train", "--store", tmp_path / "store", "--layer", "1", "--width", "128", "--k", "8",
+                     "--batch-size", "256", "--rows", "20000", "--lr", "1e-3", "--out", tmp_path / "sae")
+    assert result.stdout.startswith(f"wrote {tmp_path / 'sae'}: explained variance")
+    record = json.loads((tmp_path / "sae" / "persona_probe.json").read_text())
+    assert record["hook_name"] == "blocks.1.hook_resid_post" and record["metrics"]["l0"] <= 8.0
+    assert record["training_rows"] == 20000 and record["model"]["kind"] == "folder"
+    sae = load_sae(tmp_path / "sae")
+    assert sae.cfg.d_in == 64 and sae.cfg.metadata.hook_name == "blocks.1.hook_resid_post"
+    bad = run_cli("sae", "train", "--store", tmp_path / "store", "--layer", "7", "--out", tmp_path / "x", check=False)
+    assert bad.returncode == 2 and "--layer 7 was not cached" in bad.stderr
