@@ -161,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "disk; save it in SAELens's format with persona_probe.json (provenance and metrics).")
     add_config_args(sae_train, SAETrainConfig)
     sae_train.set_defaults(handler=_sae_train)
+    sae_diff = sae_commands.add_parser(
+        "diff", help="model diffing: which latents rise from base to tuned on the same conversations",
+        description="Rank an SAE's latents by the paired rise of their mean activation from a base store to a "
+                    "tuned store of the same conversations, with bootstrap CIs, effect sizes, firing rates and a "
+                    "random-halves control on the base store.")
+    sae_diff.add_argument("--sae", required=True, help="an SAE folder (ours or SAELens's)")
+    sae_diff.add_argument("--base-store", required=True, help="store of the base model")
+    sae_diff.add_argument("--tuned-store", required=True, help="store of the tuned model, same conversations")
+    sae_diff.add_argument("--layer", type=int, default=None, help="layer to read (default: from the SAE's hook_name)")
+    sae_diff.add_argument("--top", type=int, default=20, help="latents to report (default: 20)")
+    sae_diff.add_argument("--out", required=True, help="output folder: diff.json")
+    sae_diff.set_defaults(handler=_sae_diff)
 
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -432,6 +444,20 @@ def _sae_train(args: argparse.Namespace) -> None:
     m = run_sae_train(cfg, progress=not args.quiet)["metrics"]
     print(f"wrote {cfg.out}: explained variance {m['explained_variance']:.3f}, L0 {m['l0']:.1f}, "
           f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} (over {m['eval_rows']} rows)")
+
+
+def _sae_diff(args: argparse.Namespace) -> None:
+    from .sae.diff import run_sae_diff
+
+    r = run_sae_diff(args.sae, args.base_store, args.tuned_store, args.out, args.layer, args.top)
+    print(f"{'rank':>4} {'latent':>7} {'base':>9} {'tuned':>9} {'rise (95% CI)':>28} {'effect':>7} {'firing':>15}")
+    for item in r["latents"][:10]:
+        ci = f"{item['delta']:+.4f} ({item['delta_ci95'][0]:+.4f},{item['delta_ci95'][1]:+.4f})"
+        firing = f"{item['firing_base']:.2f}->{item['firing_tuned']:.2f}"
+        print(f"{item['rank']:>4} {item['latent']:>7} {item['mean_base']:>9.4f} {item['mean_tuned']:>9.4f} {ci:>28} "
+              f"{_fmt(item['effect_size'], 2):>7} {firing:>15}")
+    print(f"control (random halves of the base store): largest rise {r['control']['max_delta']:+.4f}")
+    print(f"wrote {args.out}/diff.json")
 
 
 def _store_info(args: argparse.Namespace) -> None:

@@ -69,3 +69,45 @@ def test_sae_train_command_on_a_per_token_store(tiny_llama, tmp_path):
     assert sae.cfg.d_in == 64 and sae.cfg.metadata.hook_name == "blocks.1.hook_resid_post"
     bad = run_cli("sae", "train", "--store", tmp_path / "store", "--layer", "7", "--out", tmp_path / "x", check=False)
     assert bad.returncode == 2 and "--layer 7 was not cached" in bad.stderr
+
+
+def test_planted_diff_ranks_the_planted_latent_first_and_the_control_shows_none():
+    from persona_probe.sae.diff import LatentStats, diff_latents, latent_stats
+
+    atoms, batches = _sparse_dictionary()
+    sae = train_sae(batches(), 32, "topk", width=64, k=3, sparsity_coefficient=0, rows=200_000, batch_size=512, lr=3e-3)
+    decoder = torch.nn.functional.normalize(sae.W_dec.detach(), dim=-1)
+    planted = int((decoder @ atoms[5]).argmax())  # the latent that learned atom 5
+    base_rows = next(batches(400))
+    tuned_rows = base_rows + 1.5 * atoms[5]  # the base examples plus one known atom's activation
+    base = latent_stats(sae, (row[None] for row in base_rows))
+    tuned = latent_stats(sae, (row[None] for row in tuned_rows))
+    result = diff_latents(base, tuned, top=5)
+    first = result["latents"][0]
+    assert first["latent"] == planted and first["delta_ci95"][0] > 0
+    assert first["firing_tuned"] > first["firing_base"]
+    # The control (random halves of the base rows) shows no latent anywhere near that rise.
+    assert result["control"]["max_delta"] < 0.2 * first["delta"]
+    with pytest.raises(PersonaProbeError, match="differ in rows"):
+        diff_latents(base, LatentStats(tuned.mean_activation[:10], tuned.firing_rate[:10]))
+
+
+def test_sae_diff_command_on_a_cached_pair(tiny_llama, tmp_path):
+    from tiny_models import build_model
+
+    tuned = build_model(tmp_path / "tuned", "llama", seed=1)
+    data = _chats(tmp_path / "d.jsonl", 24)
+    run_cli("-q", "cache", "--model", tiny_llama, "--tuned", tuned, "--data", data, "--pool", "tokens",
+            "--out", tmp_path / "pair")
+    run_cli("-q", "sae", "train", "--store", tmp_path / "pair" / "base", "--layer", "1", "--width", "64", "--k", "4",
+            "--batch-size", "128", "--rows", "5000", "--lr", "1e-3", "--out", tmp_path / "sae")
+    result = run_cli("sae", "diff", "--sae", tmp_path / "sae", "--base-store", tmp_path / "pair" / "base",
+                     "--tuned-store", tmp_path / "pair" / "tuned", "--top", "5", "--out", tmp_path / "diff")
+    assert "control (random halves of the base store)" in result.stdout
+    diff = json.loads((tmp_path / "diff" / "diff.json").read_text())
+    assert diff["layer"] == 1 and diff["n_rows"] == 24 and [x["rank"] for x in diff["latents"]] == [1, 2, 3, 4, 5]
+    deltas = [x["delta"] for x in diff["latents"]]
+    assert deltas == sorted(deltas, reverse=True)
+    bad = run_cli("sae", "diff", "--sae", tmp_path / "sae", "--base-store", tmp_path / "pair" / "base",
+                  "--tuned-store", tmp_path / "sae", "--out", tmp_path / "d2", check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -1,0 +1,139 @@
+"""``persona-probe sae diff``: which SAE latents rise from a base model to its tuned twin.
+
+Both stores must hold the same conversations (``cache --tuned`` writes such a pair). Each
+row's latent activations are averaged over its tokens (per-token stores) or taken as they
+are (pooled stores); the statistic is the paired difference tuned - base per row, per
+latent: its mean (the ranking), a bootstrap 95% CI over rows, an effect size (mean / SD of
+the differences), and the same for the firing rate. The control is the same statistic
+between two random halves of the base store, unpaired: a latent that stands out there is
+noise, and the top real effect should dwarf the control's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..artifacts import atomic_write_json, provenance
+from ..errors import PersonaProbeError
+from ..store import ActivationStore
+
+
+@dataclass(frozen=True)
+class LatentStats:
+    mean_activation: torch.Tensor
+    """``[rows, d_sae]``: each row's mean activation per latent."""
+    firing_rate: torch.Tensor
+    """``[rows, d_sae]``: the share of each row's tokens where the latent fires."""
+
+
+@torch.no_grad()
+def latent_stats(sae, acts_per_row, massive_factor: float | None = 20.0) -> LatentStats:
+    """Per-row latent statistics; ``acts_per_row`` yields ``[tokens, d_in]`` (one row of a pooled store is 1 token)."""
+    means, rates = [], []
+    for acts in acts_per_row:
+        acts = acts.float()
+        if massive_factor and len(acts) > 1:
+            norms = acts.norm(dim=-1)
+            acts = acts[norms <= massive_factor * norms.median()]
+        latents = sae.encode(acts.to(sae.device)).cpu()
+        means.append(latents.mean(0))
+        rates.append((latents > 0).float().mean(0))
+    return LatentStats(torch.stack(means), torch.stack(rates))
+
+
+def store_rows(store: ActivationStore, layer: int):
+    """``[tokens, d_model]`` per row, in row order, streamed."""
+    if store.pooling == "tokens":
+        ordered = sorted(store.iter_rows([layer]), key=lambda item: item[0])
+        for _, row in ordered:
+            yield row.acts[:, 0]
+    else:
+        acts = store.load([layer])[:, 0]
+        for row in acts:
+            yield row[None]
+
+
+def bootstrap_mean_ci(values: torch.Tensor, n_boot: int = 1000, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Percentile 95% CI of the column means of ``values`` ``[rows, k]``, resampling rows."""
+    rng = np.random.default_rng(seed)
+    n = len(values)
+    idx = torch.from_numpy(rng.integers(0, n, size=(n_boot, n)))
+    means = values[idx].mean(1)  # [n_boot, k]
+    return torch.quantile(means, 0.025, dim=0), torch.quantile(means, 0.975, dim=0)
+
+
+def diff_latents(base: LatentStats, tuned: LatentStats, top: int = 20, seed: int = 0) -> dict:
+    """Rank latents by the paired rise in mean activation from ``base`` to ``tuned``; control on base halves."""
+    if base.mean_activation.shape != tuned.mean_activation.shape:
+        raise PersonaProbeError(f"the stores differ in rows ({len(base.mean_activation)} vs "
+                                f"{len(tuned.mean_activation)}); sae diff needs the same conversations in both")
+    n = len(base.mean_activation)
+    if n < 4:
+        raise PersonaProbeError(f"{n} rows are too few for a bootstrap and a random-halves control; cache more")
+    delta = tuned.mean_activation - base.mean_activation
+    rate_delta = tuned.firing_rate - base.firing_rate
+    mean_delta = delta.mean(0)
+    order = torch.argsort(mean_delta, descending=True)[:top]
+    low, high = bootstrap_mean_ci(delta[:, order], seed=seed)
+    sd = delta[:, order].std(0)
+    latents = []
+    for rank, latent in enumerate(order.tolist()):
+        latents.append({
+            "rank": rank + 1, "latent": latent, "mean_base": float(base.mean_activation[:, latent].mean()),
+            "mean_tuned": float(tuned.mean_activation[:, latent].mean()), "delta": float(mean_delta[latent]),
+            "delta_ci95": [float(low[rank]), float(high[rank])],
+            "effect_size": float(mean_delta[latent] / sd[rank]) if sd[rank] > 0 else None,
+            "firing_base": float(base.firing_rate[:, latent].mean()),
+            "firing_tuned": float(tuned.firing_rate[:, latent].mean()), "firing_delta": float(rate_delta[:, latent].mean()),
+        })
+    # Control: two random halves of the base rows, unpaired.
+    perm = torch.from_numpy(np.random.default_rng(seed + 1).permutation(n))
+    half_a, half_b = base.mean_activation[perm[: n // 2]], base.mean_activation[perm[n // 2:]]
+    control_delta = half_b.mean(0) - half_a.mean(0)
+    control_order = torch.argsort(control_delta, descending=True)[:top]
+    control = {"top": [{"latent": int(k), "delta": float(control_delta[k])} for k in control_order],
+               "max_delta": float(control_delta.max()),
+               "top_real_over_control_max": float(mean_delta[order[0]] / control_delta.max())
+               if control_delta.max() > 0 else None}
+    return {"n_rows": n, "d_sae": int(delta.shape[1]), "latents": latents, "control": control}
+
+
+def sae_layer(sae, layer: int | None) -> int:
+    """The layer to read: ``layer`` if given, else the one in the SAE's ``hook_name``."""
+    if layer is not None:
+        return layer
+    hook = getattr(sae.cfg.metadata, "hook_name", None) or ""
+    parts = hook.split(".")
+    if len(parts) == 3 and parts[0] == "blocks" and parts[1].isdigit() and parts[2] == "hook_resid_post":
+        return int(parts[1])
+    raise PersonaProbeError(f"the SAE's hook_name is {hook!r}, not blocks.L.hook_resid_post; pass --layer")
+
+
+def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, layer: int | None = None,
+                 top: int = 20, seed: int = 0) -> dict:
+    from .io import load_sae
+
+    sae = load_sae(sae_dir)
+    layer = sae_layer(sae, layer)
+    base, tuned = ActivationStore(base_store), ActivationStore(tuned_store)
+    for store in (base, tuned):
+        if layer not in store.layers:
+            raise PersonaProbeError(f"{store.path} has no layer {layer}; it holds {store.layers}")
+        if store.d_model != sae.cfg.d_in:
+            raise PersonaProbeError(f"{store.path} has d_model {store.d_model} but the SAE reads {sae.cfg.d_in}")
+    base_ids, tuned_ids = [r["id"] for r in base.rows], [r["id"] for r in tuned.rows]
+    if base_ids != tuned_ids:
+        raise PersonaProbeError(f"{base_store} and {tuned_store} hold different conversations; "
+                                "cache both models on the same data (persona-probe cache --tuned does)")
+    result = diff_latents(latent_stats(sae, store_rows(base, layer)), latent_stats(sae, store_rows(tuned, layer)),
+                          top, seed)
+    result.update({"sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
+                   "base_model": base.cfg.get("model"), "tuned_model": tuned.cfg.get("model"),
+                   "provenance": provenance()})
+    Path(out).mkdir(parents=True, exist_ok=True)
+    atomic_write_json(Path(out) / "diff.json", result)
+    return result
