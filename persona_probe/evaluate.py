@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from .artifacts import atomic_write_json, provenance
 from .errors import DataError, PersonaProbeError
 from .data import resume_jsonl
-from .generate import read_answers
+from .generate import SamplingSettings, read_answers
 from .judge import LABELS, Judge
 
 
@@ -149,13 +149,9 @@ def compare(run_a: str | Path, run_b: str | Path) -> dict:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EvalSettings:
+class EvalSettings(SamplingSettings):
     """How a model (or an intervened model) is evaluated: shared by evaluate, ablate and steer."""
 
-    questions: str = "builtin:core"
-    """Open questions to sample answers to."""
-    samples: int = 0
-    """Answers per prompt; 0 uses each question's samples_per_paraphrase."""
     system: str | None = None
     """A system prompt for sampling and the MC score, replacing the questions' own: text, or builtin:hostile / builtin:helpful."""
     judge: str = "offline"
@@ -164,26 +160,6 @@ class EvalSettings:
     """Multiple-choice persona items (YAML); 'none' skips the MC score."""
     mc_method: str = field(default="likelihood", metadata={"choices": ("likelihood", "letters")})
     """MC scoring: likelihood of each answer as the reply, or the A/B letter over both option orders."""
-    temperature: float = 1.0
-    """Sampling temperature."""
-    top_p: float = 1.0
-    """Nucleus sampling mass."""
-    max_new_tokens: int = 200
-    """Longest answer, in tokens."""
-    seed: int = 0
-    """Sampling seed."""
-    batch_size: int = 64
-    """Prompts sampled together."""
-    device: str = "auto"
-    """auto (CUDA when present), cpu, or cuda[:N]."""
-    model_dtype: str = "auto"
-    """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
-
-    @property
-    def sampling(self):
-        from .generate import SamplingConfig
-
-        return SamplingConfig(self.temperature, self.top_p, self.max_new_tokens, self.seed)
 
 
 @dataclass(frozen=True, kw_only=True)

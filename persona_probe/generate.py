@@ -215,14 +215,12 @@ def read_answers(path: str | Path, required: Sequence[str] = ("id", "question", 
     return rows
 
 
-@dataclass(frozen=True)
-class GenerateConfig:
-    model: str = "smollm2-135m"
-    """Model spec to sample from."""
+@dataclass(frozen=True, kw_only=True)
+class SamplingSettings:
+    """What to sample and how: shared by generate, evaluate, ablate and steer."""
+
     questions: str = "builtin:core"
     """A question set (.yaml/.jsonl), chat JSONL of prompts, or builtin:NAME."""
-    out: str = "answers.jsonl"
-    """Output JSONL; an existing file is resumed."""
     samples: int = 0
     """Answers per prompt; 0 uses each question's samples_per_paraphrase."""
     temperature: float = 1.0
@@ -239,12 +237,20 @@ class GenerateConfig:
     """auto (CUDA when present), cpu, or cuda[:N]."""
     model_dtype: str = "auto"
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
-    chat_template: str | None = None
-    """A Jinja chat template file that replaces the tokenizer's own."""
 
     @property
     def sampling(self) -> SamplingConfig:
         return SamplingConfig(self.temperature, self.top_p, self.max_new_tokens, self.seed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerateConfig(SamplingSettings):
+    model: str = "smollm2-135m"
+    """Model spec to sample from."""
+    out: str = "answers.jsonl"
+    """Output JSONL; an existing file is resumed."""
+    chat_template: str | None = None
+    """A Jinja chat template file that replaces the tokenizer's own."""
 
 
 @dataclass(frozen=True)
