@@ -145,6 +145,13 @@ def massive_positions(resid: torch.Tensor, factor: float) -> torch.Tensor:
     return norms > factor * norms.median(dim=-1, keepdim=True).values
 
 
+def drop_massive_rows(rows: torch.Tensor, factor: float | None) -> torch.Tensor:
+    """``[n, d]`` rows (one sequence's tokens, or a shard's rows) without the massive ones, by the same rule."""
+    if not factor or len(rows) < 2:
+        return rows
+    return rows[~massive_positions(rows[None], factor)[0]]
+
+
 def project_out(resid: torch.Tensor, unit: torch.Tensor, massive_factor: float | None = 20.0) -> torch.Tensor:
     """Remove the component along ``unit`` at every position but the massive ones."""
     coefficient = resid @ unit

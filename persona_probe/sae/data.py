@@ -15,16 +15,13 @@ import numpy as np
 import torch
 
 from ..errors import StoreError
+from ..interventions import drop_massive_rows
 from ..store import ActivationStore
 
 
 def layer_rows(store: ActivationStore, shard: int, slot: int, massive_factor: float | None) -> torch.Tensor:
     """One shard's rows at one layer slot, float32, with massive-activation rows dropped."""
-    rows = store.shard(shard)["acts"][:, slot].float()
-    if massive_factor and len(rows) > 1:
-        norms = rows.norm(dim=-1)
-        rows = rows[norms <= massive_factor * norms.median()]
-    return rows
+    return drop_massive_rows(store.shard(shard)["acts"][:, slot].float(), massive_factor)
 
 
 def activation_batches(store: ActivationStore, layer: int, batch_size: int, seed: int = 0,

@@ -19,6 +19,7 @@ import torch
 
 from ..artifacts import atomic_write_json, provenance
 from ..errors import PersonaProbeError
+from ..interventions import drop_massive_rows
 from ..store import ActivationStore
 
 
@@ -35,10 +36,7 @@ def latent_stats(sae, acts_per_row, massive_factor: float | None = 20.0) -> Late
     """Per-row latent statistics; ``acts_per_row`` yields ``[tokens, d_in]`` (one row of a pooled store is 1 token)."""
     means, rates = [], []
     for acts in acts_per_row:
-        acts = acts.float()
-        if massive_factor and len(acts) > 1:
-            norms = acts.norm(dim=-1)
-            acts = acts[norms <= massive_factor * norms.median()]
+        acts = drop_massive_rows(acts.float(), massive_factor)
         latents = sae.encode(acts.to(sae.device)).cpu()
         means.append(latents.mean(0))
         rates.append((latents > 0).float().mean(0))
