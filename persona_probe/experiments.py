@@ -175,11 +175,10 @@ def _row(summary: dict, effect: dict) -> dict:
 
 def paired_drop(before: dict, after: dict, n_boot: int = 2000, seed: int = 0) -> dict:
     """MC score drop (before - after) over the same items, with a paired bootstrap 95% CI."""
-    ids = sorted(before)
-    diffs = np.array([before[i] - after[i] for i in ids])
-    rng = np.random.default_rng(seed)
-    means = rng.choice(diffs, size=(n_boot, len(diffs)), replace=True).mean(axis=1)
-    return {"drop": float(diffs.mean()), "ci95": [float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))]}
+    from .mc import bootstrap_ci
+
+    diffs = np.array([before[i] - after[i] for i in sorted(before)])
+    return {"drop": float(diffs.mean()), "ci95": list(bootstrap_ci(diffs, n_boot, seed))}
 
 
 # Settings a rerun may change in the same folder: they add or drop conditions, never change one.
@@ -200,10 +199,17 @@ def _check_resumable(out: Path, kind: str, cfg) -> None:
                                 "rerun with the same settings to resume, or use another --out")
 
 
-def _write_cfg(out: Path, kind: str, cfg, direction: Direction, model, extra: dict) -> None:
+def _start_run(out: Path, kind: str, cfg: InterventionSettings, direction: Direction, model,
+               extra: dict) -> list[Direction]:
+    """Create the folder, save the random controls and ``cfg.json``; returns the controls."""
+    out.mkdir(parents=True, exist_ok=True)
+    controls = random_directions(direction, cfg.controls, cfg.control_seed)
+    for k, control in enumerate(controls):
+        control.save(out / "controls" / f"random-{k}")
     atomic_write_json(out / "cfg.json", {"kind": kind, "config": asdict(cfg), "direction": direction.cfg,
                                          "model": model.identity.to_dict(), "transfer": transfer_info(direction, model),
                                          **extra, "provenance": provenance()})
+    return controls
 
 
 def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
@@ -213,11 +219,7 @@ def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
     massive = cfg.massive_factor or None
     out = Path(cfg.out)
     _check_resumable(out, "ablate_run", cfg)
-    out.mkdir(parents=True, exist_ok=True)
-    controls = random_directions(direction, cfg.controls, cfg.control_seed)
-    for k, control in enumerate(controls):
-        control.save(out / "controls" / f"random-{k}")
-    _write_cfg(out, "ablate_run", cfg, direction, model, {"layers": layers})
+    controls = _start_run(out, "ablate_run", cfg, direction, model, {"layers": layers})
 
     def ablation(d: Direction):
         return lambda: Ablation(model.bridge, d, layers, massive, cfg.mode)
@@ -280,11 +282,8 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
     out = Path(cfg.out)
     _check_resumable(out, "steer_run", cfg)
     scale = typical_residual_norms(model, texts, layers, cfg.massive_factor or float("inf"))
-    out.mkdir(parents=True, exist_ok=True)
-    controls = random_directions(direction, cfg.controls, cfg.control_seed)
-    for k, control in enumerate(controls):
-        control.save(out / "controls" / f"random-{k}")
-    _write_cfg(out, "steer_run", cfg, direction, model, {"layers": layers, "alphas": alphas, "norm_scale": scale})
+    controls = _start_run(out, "steer_run", cfg, direction, model,
+                          {"layers": layers, "alphas": alphas, "norm_scale": scale})
 
     def steering(d: Direction, alpha: float):
         return lambda: Steering(model.bridge, d, alpha, layers, scale, cfg.positions)
