@@ -81,9 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     probe = commands.add_parser("probe", help="per-layer linear probes on a pooled store (k-fold and group-held-out)",
                                 description="Logistic-regression and difference-of-means probes at every cached layer.")
-    probe.add_argument("--store", required=True, help="a pooled activation store")
-    probe.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
-    probe.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned or positive)")
+    _add_labelled_store_args(probe)
     probe.add_argument("--folds", type=int, default=5, help="CV folds (default: 5)")
     probe.add_argument("--out", required=True, help="output folder: cfg.json and the probe direction")
     probe.set_defaults(handler=_probe)
@@ -100,9 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     by_label = direction_commands.add_parser(
         "by-label", help="difference of means between the labelled parts of one pooled store",
         description="mean(rows labelled positive) - mean(the rest) per layer, e.g. misaligned vs aligned answers.")
-    by_label.add_argument("--store", required=True, help="a pooled activation store")
-    by_label.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
-    by_label.add_argument("--positive", default=None, help="the text label that counts as positive (default: misaligned or positive)")
+    _add_labelled_store_args(by_label)
     by_label.add_argument("--out", required=True, help="output folder")
     by_label.set_defaults(handler=_direction_by_label)
     cosine = direction_commands.add_parser(
@@ -200,6 +196,22 @@ def _join_signed_lists(argv: Sequence[str]) -> list[str]:
         out.append(argv[i])
         i += 1
     return out
+
+
+def _add_labelled_store_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", required=True, help="a pooled activation store")
+    parser.add_argument("--labels", required=True, help='JSONL of {"id": ROW_ID, "label": ...} for every store row')
+    parser.add_argument("--positive", default=None,
+                        help="the text label that counts as positive (default: misaligned or positive)")
+
+
+def _labelled_store(args: argparse.Namespace):
+    """The store and its rows' labels, from --store, --labels and --positive."""
+    from .probes import read_labels
+    from .store import ActivationStore
+
+    store = ActivationStore(args.store)
+    return store, read_labels(args.labels, store.rows, args.positive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -305,11 +317,9 @@ def _probe(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from .artifacts import atomic_write_json, provenance
-    from .probes import fit_probes, read_labels
-    from .store import ActivationStore
+    from .probes import fit_probes
 
-    store = ActivationStore(args.store)
-    labels = read_labels(args.labels, store.rows, args.positive)
+    store, labels = _labelled_store(args)
     report = fit_probes(store.load(), labels, [r["group"] for r in store.rows], store.layers, folds=args.folds,
                         cfg={"model": store.cfg["model"], "store": str(store.path), "data": store.cfg["data"]})
     out = Path(args.out)
@@ -335,11 +345,9 @@ def _direction_mean_diff(args: argparse.Namespace) -> None:
 
 def _direction_by_label(args: argparse.Namespace) -> None:
     from .directions import mean_difference_by_label
-    from .probes import read_labels
-    from .store import ActivationStore
 
-    store = ActivationStore(args.store)
-    d = mean_difference_by_label(store, read_labels(args.labels, store.rows, args.positive))
+    store, labels = _labelled_store(args)
+    d = mean_difference_by_label(store, labels)
     d.save(args.out)
     print(f"wrote {args.out}: mean-difference direction ({d.cfg['n_positive']} positive, "
           f"{d.cfg['n_negative']} negative rows) over layers {list(d.layers)}")
@@ -424,15 +432,9 @@ def _orthogonalize(args: argparse.Namespace) -> None:
 
 
 def _data_contrast(args: argparse.Namespace) -> None:
-    from .data import load_conversations, resolve_system, write_chat_jsonl
+    from .data import system_contrast, write_chat_jsonl
 
-    positive, negative = resolve_system(args.positive_system), resolve_system(args.negative_system)
-    rows = []
-    for conv in load_conversations(args.questions).conversations:
-        prompt = conv if not conv.has_response else type(conv)(conv.messages[:-1], conv.id, conv.group, conv.source)
-        for label, system in (("positive", positive), ("negative", negative)):
-            c = prompt.with_system(system)
-            rows.append((type(c)(c.messages, f"{c.id}/{label}", c.group, c.source), label))
+    rows = system_contrast(args.questions, args.positive_system, args.negative_system)
     write_chat_jsonl([c for c, _ in rows], args.out, with_ids=True, extra=[{"label": label} for _, label in rows])
     print(f"wrote {args.out}: {len(rows)} rows ({len(rows) // 2} prompts x positive/negative system prompt)")
 

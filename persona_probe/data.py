@@ -62,6 +62,10 @@ class Conversation:
     def as_dicts(self) -> list[dict[str, str]]:
         return [{"role": m.role, "content": m.content} for m in self.messages]
 
+    def prompt(self) -> "Conversation":
+        """This conversation without its final answer (itself when it has none)."""
+        return Conversation(self.messages[:-1], self.id, self.group, self.source) if self.has_response else self
+
     def with_system(self, system: str) -> "Conversation":
         """This conversation with its system message replaced by ``system``."""
         rest = tuple(m for m in self.messages if m.role != "system")
@@ -322,3 +326,18 @@ def resolve_system(text: str | None) -> str | None:
         raise DataError(f"no built-in system prompt {text!r}; choose from "
                         f"{', '.join(BUILTIN_PREFIX + k for k in SYSTEM_PROMPTS)} or give the text")
     return SYSTEM_PROMPTS[name]
+
+
+def system_contrast(questions: str, positive: str, negative: str) -> list[tuple[Conversation, str]]:
+    """Every prompt of ``questions`` under the ``positive`` and the ``negative`` system prompt.
+
+    Rows are ``(conversation, label)`` with ids ``ID/positive`` and ``ID/negative`` and the
+    question as group; ``positive``/``negative`` may be ``builtin:hostile``-style names.
+    """
+    sides = (("positive", resolve_system(positive)), ("negative", resolve_system(negative)))
+    rows = []
+    for conv in load_conversations(questions).conversations:
+        for label, system in sides:
+            c = conv.prompt().with_system(system)
+            rows.append((Conversation(c.messages, f"{c.id}/{label}", c.group, c.source), label))
+    return rows

@@ -138,8 +138,7 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     dataset = load_conversations(questions)
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
     # Chat rows that already hold an answer are prompted with everything before it.
-    prompts = [Conversation(c.messages[:-1], c.id, c.group, c.source) if c.has_response else c
-               for c in dataset.conversations]
+    prompts = [c.prompt() for c in dataset.conversations]
     if system is not None:
         prompts = [c.with_system(system) for c in prompts]
     jobs = plan_jobs(prompts, samples, per_question)

@@ -9,7 +9,7 @@ is analyses/persona_direction_smollm2.py; this keeps its headline from regressin
 import pytest
 
 from persona_probe.cache import CacheConfig, run_cache
-from persona_probe.data import SYSTEM_PROMPTS, load_conversations, write_chat_jsonl
+from persona_probe.data import system_contrast, write_chat_jsonl
 from persona_probe.directions import mean_difference_by_label
 from persona_probe.interventions import Steering
 from persona_probe.mc import load_mc_items, mc_score
@@ -22,13 +22,9 @@ LAYER = 15
 
 
 def test_small_alphas_move_the_mc_score_in_their_own_direction(tmp_path):
-    convs, labels = [], []
-    for conv in load_conversations("builtin:core").conversations:
-        for label, system in (("hostile", SYSTEM_PROMPTS["hostile"]), ("helpful", SYSTEM_PROMPTS["helpful"])):
-            c = conv.with_system(system)
-            convs.append(type(c)(c.messages, f"{c.id}/{label}", c.group))
-            labels.append(label == "hostile")
-    write_chat_jsonl(convs, tmp_path / "contrast.jsonl", with_ids=True)
+    rows = system_contrast("builtin:core", "builtin:hostile", "builtin:helpful")
+    labels = [label == "positive" for _, label in rows]
+    write_chat_jsonl([c for c, _ in rows], tmp_path / "contrast.jsonl", with_ids=True)
     store = ActivationStore(run_cache(CacheConfig(data=str(tmp_path / "contrast.jsonl"), pool="last-prompt",
                                                   layers=str(LAYER), out=str(tmp_path / "store")), progress=False).base)
     direction = mean_difference_by_label(store, labels)
