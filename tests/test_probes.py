@@ -42,30 +42,18 @@ def test_probe_that_learns_the_question_is_flagged():
     assert report.warnings and "learning the questions" in report.warnings[0]
 
 
-def test_vectorised_fit_matches_sklearn():
+@pytest.mark.parametrize("n, d, layers", [(200, 8, 2), (40, 64, 3)], ids=["rows>features", "rows<features"])
+def test_vectorised_fit_matches_sklearn(n, d, layers):
+    """Both solver paths (feature space, and the rows' space when rows < d) reach sklearn's optimum."""
     from sklearn.linear_model import LogisticRegression
 
-    acts, y, _, _ = _planted(n=200, d=8, layers=2)
+    acts, y, _, _ = _planted(n=n, d=d, layers=layers)
     x = acts.transpose(0, 1)
     x = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True)
     w, b = fit_logistic(x, torch.tensor(y), l2=1e-2)
-    for layer in range(2):
+    for layer in range(layers):
         # same objective: mean log-loss + l2/2 |w|^2  <=>  sklearn C = 1 / (n * l2)
-        ref = LogisticRegression(C=1 / (200 * 1e-2), max_iter=5000, tol=1e-10).fit(x[layer].numpy(), y)
-        assert np.allclose(w[layer].numpy(), ref.coef_[0], atol=2e-3)
-        assert abs(float(b[layer]) - ref.intercept_[0]) < 2e-3
-
-
-def test_fit_with_fewer_rows_than_features_matches_sklearn():
-    """The usual probe shape (rows < d_model) is solved in the rows' space; same optimum."""
-    from sklearn.linear_model import LogisticRegression
-
-    acts, y, _, _ = _planted(n=40, d=64, layers=3)
-    x = acts.transpose(0, 1)
-    x = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True)
-    w, b = fit_logistic(x, torch.tensor(y), l2=1e-2)
-    for layer in range(3):
-        ref = LogisticRegression(C=1 / (40 * 1e-2), max_iter=5000, tol=1e-10).fit(x[layer].numpy(), y)
+        ref = LogisticRegression(C=1 / (n * 1e-2), max_iter=5000, tol=1e-10).fit(x[layer].numpy(), y)
         assert np.allclose(w[layer].numpy(), ref.coef_[0], atol=2e-3)
         assert abs(float(b[layer]) - ref.intercept_[0]) < 2e-3
 
