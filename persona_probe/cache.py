@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .artifacts import provenance
 from .capture import POOLINGS, ActivationCapture, RenderedConversation, plan_batches, plan_shards, \
     render_conversation, rendered_sha256
-from .data import Dataset, load_conversations
+from .data import Dataset, load_conversations, resolve_system
 from .errors import DataError, PersonaProbeError
 from .hooks import parse_layers, resid_post
 from .models import DTYPES, LoadedModel, load_model
@@ -32,6 +32,8 @@ class CacheConfig:
     """Output folder. With --tuned it gets base/ and tuned/ stores."""
     tuned: str | None = None
     """A second model spec (e.g. the insecure-code fine-tune), cached on exactly the same tokens."""
+    system: str | None = None
+    """Replace every conversation's system prompt: text, or builtin:hostile / builtin:helpful (two runs with two prompts give a pair of stores over the same rows, e.g. for sae diff)."""
     layers: str = "all"
     """Layers to capture: all, 0,5,10, 4-12, or a mix; negative counts from the end."""
     pool: str = field(default="auto", metadata={"choices": ("auto", *POOLINGS)})
@@ -73,6 +75,9 @@ class CacheResult:
 def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     """Cache activations for ``cfg.model`` (and ``cfg.tuned``), resuming any partial store."""
     dataset = load_conversations(cfg.data)
+    if cfg.system is not None:
+        system = resolve_system(cfg.system)
+        dataset = replace(dataset, conversations=tuple(c.with_system(system) for c in dataset.conversations))
     if cfg.pool == "auto":
         answered = all(c.has_response and c.messages[-1].content.strip() for c in dataset.conversations)
         cfg = replace(cfg, pool="response-mean" if answered else "last-prompt")
@@ -143,6 +148,7 @@ def store_cfg(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cache
         "data": {
             "source": dataset.name,
             "sha256": dataset.sha256,
+            **({"system": cfg.system} if cfg.system is not None else {}),  # absent when unset: older stores resume
             "rendered_sha256": rendered_sha256(rendered),
         },
         "chat_template": {

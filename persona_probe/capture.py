@@ -43,7 +43,16 @@ class RenderedConversation:
 
 
 def render_conversation(conv: Conversation, tokenizer) -> RenderedConversation:
-    """Apply the chat template and find the response tokens by character offsets."""
+    """Apply the chat template and find the response tokens by character offsets.
+
+    A plain-text row is tokenized as it is (with the tokenizer's own special tokens, e.g. BOS).
+    """
+    if conv.is_text:
+        text = conv.messages[0].content
+        ids = tokenizer(text)["input_ids"]
+        if not ids:
+            raise DataError(f"{conv.source or conv.id}: the text renders to no tokens")
+        return RenderedConversation(text, tuple(ids), len(ids) - 1, None, None)
     messages = conv.as_dicts()
     try:
         if conv.has_response:

@@ -146,6 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
                           help="system prompt of the negative side (default: builtin:helpful)")
     contrast.add_argument("--out", required=True, help="output chat JSONL")
     contrast.set_defaults(handler=_data_contrast)
+    corpus = data_commands.add_parser(
+        "corpus", help="a general chat corpus sampled from the model itself (for SAE training)",
+        description="Draw N distinct requests from the built-in task x topic templates and sample the model's "
+                    "answers (batched, resumable); write chat JSONL. builtin:corpus is this file for the embedded "
+                    "model: " + "persona-probe data corpus --model smollm2-135m --n 1000 --seed 0 --out FILE.")
+    corpus.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
+    corpus.add_argument("--n", type=int, default=1000, help="conversations (default: 1000)")
+    corpus.add_argument("--seed", type=int, default=0, help="seed of the prompt draw and the sampling (default: 0)")
+    corpus.add_argument("--max-new-tokens", type=int, default=96, help="longest answer, in tokens (default: 96)")
+    corpus.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default: 1.0)")
+    corpus.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (default: 0.95)")
+    corpus.add_argument("--batch-size", type=int, default=64, help="answers sampled together (default: 64)")
+    corpus.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    corpus.add_argument("--out", required=True, help="output chat JSONL; .prompts.jsonl and .answers.jsonl go beside it")
+    corpus.set_defaults(handler=_data_corpus)
 
     from .sae.train import SAETrainConfig
 
@@ -439,6 +454,16 @@ def _data_contrast(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}: {len(rows)} rows ({len(rows) // 2} prompts x positive/negative system prompt)")
 
 
+def _data_corpus(args: argparse.Namespace) -> None:
+    from .corpus import generate_corpus
+    from .models import load_model
+
+    model = load_model(args.model, args.device)
+    out = generate_corpus(model, args.n, args.out, args.seed, args.max_new_tokens, args.temperature, args.top_p,
+                          args.batch_size, progress=not args.quiet)
+    print(f"wrote {out}: {args.n} conversations")
+
+
 def _sae_train(args: argparse.Namespace) -> None:
     from .sae.train import SAETrainConfig, run_sae_train
 
@@ -446,6 +471,12 @@ def _sae_train(args: argparse.Namespace) -> None:
     m = run_sae_train(cfg, progress=not args.quiet)["metrics"]
     print(f"wrote {cfg.out}: explained variance {m['explained_variance']:.3f}, L0 {m['l0']:.1f}, "
           f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} (over {m['eval_rows']} rows)")
+    if "ce" in m:
+        ce = m["ce"]
+        score = "n/a" if ce["ce_loss_score"] is None else f"{ce['ce_loss_score']:.3f}"
+        print(f"CE loss on {m['ce_texts']}: {ce['ce_clean']:.4f} -> {ce['ce_spliced']:.4f} nats/token with the SAE "
+              f"spliced in (+{ce['ce_increase']:.4f}); zero-ablated {ce['ce_zero_ablated']:.4f}; "
+              f"CE loss score {score} (over {ce['n_tokens']} tokens)")
 
 
 def _sae_diff(args: argparse.Namespace) -> None:

@@ -48,6 +48,8 @@ class SAETrainConfig:
     """Rows from a separately seeded stream to measure MSE, explained variance, L0 and dead latents on."""
     massive_factor: float = 20.0
     """Rows with a norm over this many times their shard's median (the attention sink) are left out; 0 keeps them."""
+    ce_texts: str = "builtin:neutral"
+    """Text to measure the CE-loss increase on with the SAE spliced into the store's model: builtin:neutral, a JSONL of {"text"} rows, a text file, or none (loads no model)."""
     seed: int = 0
     """Seed for the initial weights and the data order."""
     device: str = "auto"
@@ -97,6 +99,23 @@ def sae_metrics(sae, batches, n_rows: int) -> dict:
             "eval_rows": len(x)}
 
 
+def spliced_ce(sae, store: ActivationStore, layer: int, texts_spec: str, device: str,
+               massive_factor: float | None) -> dict:
+    """The CE-loss figures of :func:`.splice.splice_loss` on the store's own model."""
+    from ..models import load_model
+    from ..neutral import load_neutral_texts
+    from .splice import splice_loss
+
+    texts = load_neutral_texts(texts_spec)
+    spec = store.cfg.get("model", {}).get("spec")
+    log.info("CE loss with the SAE spliced in: loading %s", spec)
+    model = load_model(spec, device, store.cfg.get("model_dtype", "auto"))
+    if model.identity.to_dict().get("sha256") != store.cfg["model"].get("sha256"):
+        raise PersonaProbeError(f"{spec} now has other weights than when {store.path} was cached; "
+                                "the CE loss would be of another model (pass --ce-texts none to skip it)")
+    return {"ce": splice_loss(model, sae, layer, texts, massive_factor), "ce_texts": texts_spec}
+
+
 def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
     from ..models import resolve_device
 
@@ -123,7 +142,10 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
                                      massive_factor=massive)
     from sae_lens import SAE
 
-    metrics = sae_metrics(SAE.load_from_disk(out, device=device), eval_stream, min(cfg.eval_rows, available))
+    trained = SAE.load_from_disk(out, device=device)
+    metrics = sae_metrics(trained, eval_stream, min(cfg.eval_rows, available))
+    if cfg.ce_texts != "none":
+        metrics.update(spliced_ce(trained, store, cfg.layer, cfg.ce_texts, device, massive))
     record = {"kind": "sae", "config": asdict(cfg), "training_rows": rows, "store_rows": available,
               "model": model, "store": str(store.path), "store_data": store.cfg.get("data"),
               "hook_name": metadata["hook_name"], "metrics": metrics, "provenance": provenance()}
