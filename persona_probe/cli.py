@@ -184,6 +184,47 @@ def build_parser() -> argparse.ArgumentParser:
     sae_diff.add_argument("--top", type=int, default=20, help="latents to report (default: 20)")
     sae_diff.add_argument("--out", required=True, help="output folder: diff.json")
     sae_diff.set_defaults(handler=_sae_diff)
+    sae_attribute = sae_commands.add_parser(
+        "attribute", help="rank latents by attribution (activation x gradient) to a behaviour score",
+        description="Splice the SAE into the model (error term kept, so the forward pass is exact) and attribute "
+                    "a score to every latent: the MC persona log-odds (misaligned vs aligned answer) or the "
+                    "log-probability of given answers (e.g. the judged-misaligned ones). Writes OUT/attribution.json "
+                    "with per-token values for each top latent's top examples.")
+    sae_attribute.add_argument("--sae", required=True, help="an SAE folder (ours or SAELens's)")
+    sae_attribute.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
+    score = sae_attribute.add_mutually_exclusive_group()
+    score.add_argument("--mc", default=None, help="MC items whose log-odds to attribute (default: builtin:persona)")
+    score.add_argument("--answers", default=None,
+                       help="answers JSONL (generate/judge output or chat JSONL) whose log-probability to attribute")
+    sae_attribute.add_argument("--label", default="misaligned",
+                               help="with --answers: only rows with this judge label; 'any' takes all (default: misaligned)")
+    sae_attribute.add_argument("--layer", type=int, default=None, help="layer (default: from the SAE's hook_name)")
+    sae_attribute.add_argument("--top", type=int, default=20, help="latents to report (default: 20)")
+    sae_attribute.add_argument("--examples", type=int, default=5, help="top examples per latent (default: 5)")
+    sae_attribute.add_argument("--massive-factor", type=float, default=20.0,
+                               help="positions over this many times the row's median norm keep their residual (default: 20)")
+    sae_attribute.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    sae_attribute.add_argument("--out", required=True, help="output folder: attribution.json")
+    sae_attribute.set_defaults(handler=_sae_attribute)
+    sae_examples = sae_commands.add_parser(
+        "examples", help="top-activating token contexts of latents, per store",
+        description="For each chosen latent, the strongest token positions in each per-token store (one per "
+                    "conversation), with a window of tokens and the latent's activation on each. Writes "
+                    "OUT/examples.json.")
+    sae_examples.add_argument("--sae", required=True, help="an SAE folder (ours or SAELens's)")
+    sae_examples.add_argument("--store", required=True, action="append",
+                              help="a per-token store (repeat for several, e.g. a corpus and evaluation answers)")
+    chosen = sae_examples.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--latents", default=None, help="latents, e.g. 12,40")
+    chosen.add_argument("--from", dest="from_file", default=None,
+                        help="the top latents of a diff.json (sae diff) or attribution.json (sae attribute)")
+    sae_examples.add_argument("--top", type=int, default=10, help="with --from: how many latents (default: 10)")
+    sae_examples.add_argument("--n", type=int, default=10, help="contexts per latent and store (default: 10)")
+    sae_examples.add_argument("--responses-only", action="store_true",
+                              help="look only at the final answers' tokens (for stores of evaluation answers)")
+    sae_examples.add_argument("--layer", type=int, default=None, help="layer (default: from the SAE's hook_name)")
+    sae_examples.add_argument("--out", required=True, help="output folder: examples.json")
+    sae_examples.set_defaults(handler=_sae_examples)
 
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -477,6 +518,40 @@ def _sae_train(args: argparse.Namespace) -> None:
         print(f"CE loss on {m['ce_texts']}: {ce['ce_clean']:.4f} -> {ce['ce_spliced']:.4f} nats/token with the SAE "
               f"spliced in (+{ce['ce_increase']:.4f}); zero-ablated {ce['ce_zero_ablated']:.4f}; "
               f"CE loss score {score} (over {ce['n_tokens']} tokens)")
+
+
+def _sae_attribute(args: argparse.Namespace) -> None:
+    from .sae.attribution import run_sae_attribute
+
+    mc = args.mc if args.mc or args.answers else "builtin:persona"
+    label = None if args.label == "any" else args.label
+    r = run_sae_attribute(args.sae, args.model, args.out, mc=mc, answers=args.answers, label=label, layer=args.layer,
+                          top=args.top, examples_per_latent=args.examples, device=args.device,
+                          massive_factor=args.massive_factor or None, progress=not args.quiet)
+    print(f"{r['score']} over {r['n_examples']} examples (mean {r['mean_score']:+.4f}); latents by mean attribution:")
+    print(f"{'rank':>4} {'latent':>7} {'attribution (95% CI)':>32} {'share > 0':>9}")
+    for item in r["latents"][:10]:
+        ci = f"{item['mean_attribution']:+.5f} ({item['ci95'][0]:+.5f},{item['ci95'][1]:+.5f})"
+        print(f"{item['rank']:>4} {item['latent']:>7} {ci:>32} {item['share_positive']:>9.2f}")
+    print(f"wrote {args.out}/attribution.json")
+
+
+def _sae_examples(args: argparse.Namespace) -> None:
+    from .sae.examples import run_sae_examples
+
+    latents = [int(x) for x in args.latents.split(",")] if args.latents else None
+    r = run_sae_examples(args.sae, args.store, args.out, latents, args.from_file, args.top, args.n, args.layer,
+                         args.responses_only)
+    for path, part in r["stores"].items():
+        print(f"{path}:")
+        for latent, contexts in part["examples"].items():
+            if contexts:
+                best = contexts[0]
+                text = "".join(best["tokens"]).replace("\n", " ")[-70:]
+                print(f"  latent {latent:>6}: max {best['activation']:.3f} in {best['id']}: ...{text!r}")
+            else:
+                print(f"  latent {latent:>6}: never fires")
+    print(f"wrote {args.out}/examples.json")
 
 
 def _sae_diff(args: argparse.Namespace) -> None:

@@ -43,8 +43,12 @@ log = logging.getLogger(__name__)
 class InterventionSettings(EvalSettings):
     model: str = "smollm2-135m"
     """Model spec to intervene on."""
-    direction: str
-    """A direction folder (from persona-probe direction or probe)."""
+    direction: str | None = None
+    """A direction folder (from persona-probe direction or probe); or give --from-sae and --latent."""
+    from_sae: str | None = None
+    """An SAE folder: its --latent's decoder row, at the SAE's layer, is the direction."""
+    latent: int | None = None
+    """The SAE latent to use with --from-sae."""
     out: str
     """Output folder; a rerun resumes it."""
     controls: int = 5
@@ -108,6 +112,21 @@ def transfer_info(direction: Direction, model) -> dict:
             "direction_data": direction.cfg.get("data"), "direction_method": direction.cfg.get("method")}
 
 
+def load_direction(cfg: InterventionSettings) -> Direction:
+    """--direction, or --from-sae with --latent."""
+    if (cfg.direction is None) == (cfg.from_sae is None) or (cfg.from_sae is not None) != (cfg.latent is not None):
+        raise PersonaProbeError("give either --direction DIR, or --from-sae DIR with --latent K")
+    if cfg.from_sae is not None:
+        from .sae.io import latent_direction
+
+        return latent_direction(cfg.from_sae, cfg.latent)
+    return Direction.load(cfg.direction)
+
+
+def direction_label(cfg: InterventionSettings) -> str:
+    return cfg.direction if cfg.direction is not None else f"{cfg.from_sae}#latent{cfg.latent}"
+
+
 def _load(cfg: InterventionSettings):
     from .judge import make_judge
     from .mc import load_mc_items
@@ -115,7 +134,7 @@ def _load(cfg: InterventionSettings):
     from .neutral import load_neutral_texts
 
     check_judge_name(cfg.judge)
-    direction = Direction.load(cfg.direction)
+    direction = load_direction(cfg)
     texts = load_neutral_texts(cfg.neutral)
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     if cfg.controls < 0:
@@ -225,7 +244,7 @@ def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
         return lambda: Ablation(model.bridge, d, layers, massive, cfg.mode)
     base_meta = {"layers": layers, "mode": cfg.mode, "massive_factor": massive}
     conditions = [Condition("as-is", {"kind": "as-is"}, lambda: None),
-                  Condition("ablated", {"kind": "ablated", "direction": cfg.direction, **base_meta}, ablation(direction))]
+                  Condition("ablated", {"kind": "ablated", "direction": direction_label(cfg), **base_meta}, ablation(direction))]
     conditions += [Condition(f"random-{k}", {"kind": "random-ablated", "seed": cfg.control_seed, "index": k, **base_meta},
                              ablation(d)) for k, d in enumerate(controls)]
     summaries, effects = _run_conditions(model, get_judge, items, texts, cfg, out, conditions, progress)
@@ -294,7 +313,7 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
             conditions.append(Condition("as-is", {"kind": "as-is"}, lambda: None))
             continue
         conditions.append(Condition(f"direction{_alpha_tag(alpha)}",
-                                    {"kind": "steered", "direction": cfg.direction, "alpha": alpha, **common},
+                                    {"kind": "steered", "direction": direction_label(cfg), "alpha": alpha, **common},
                                     steering(direction, alpha)))
         conditions += [Condition(f"random-{k}{_alpha_tag(alpha)}",
                                  {"kind": "random-steered", "seed": cfg.control_seed, "index": k, "alpha": alpha, **common},

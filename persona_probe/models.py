@@ -291,6 +291,18 @@ def load_hf_model(spec: str, dtype: torch.dtype = torch.float32):
     return hf_model, tokenizer, identity
 
 
+def load_tokenizer(spec: str):
+    """Only the tokenizer of a model spec (e.g. to show a store's tokens); loads no weights."""
+    from transformers import AutoTokenizer
+
+    parsed = parse_spec(spec)
+    folder, _ = _materialise(parsed)
+    try:
+        return AutoTokenizer.from_pretrained(folder)
+    except (OSError, ValueError) as err:
+        raise ModelSpecError(f"cannot load the tokenizer of {spec!r} from {folder}: {err}") from None
+
+
 def _materialise(spec: ModelSpec) -> tuple[Path, ModelIdentity]:
     """A local transformers folder for the spec, and the identity of its weights."""
     if spec.kind in ("embedded", "gguf"):

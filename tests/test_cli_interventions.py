@@ -130,3 +130,26 @@ def test_transfer_to_another_model_is_recorded(tiny_llama, direction, tmp_path):
     assert not moved["same_model"]
     assert moved["direction_model"]["sha256"] != moved["target_model"]["sha256"]
     assert moved["direction_data"]["sha256"] == d.cfg["data"]["sha256"]
+
+
+def test_an_sae_latent_is_a_direction_for_ablate(tiny_llama, direction, tmp_path):
+    from persona_probe.sae.io import latent_direction, load_sae
+
+    store = direction.parent / "store"
+    run_cli("-q", "sae", "train", "--store", store, "--layer", "1", "--width", "16", "--k", "2", "--batch-size", "8",
+            "--rows", "400", "--ce-texts", "none", "--out", tmp_path / "sae")
+    sae = load_sae(tmp_path / "sae")
+    latent = latent_direction(tmp_path / "sae", 3)
+    row = sae.W_dec.detach()[3]
+    assert latent.layers == (1,) and torch.allclose(latent.at(1), row / row.norm(), atol=1e-6)
+    assert latent.cfg["method"] == "sae_latent" and latent.cfg["model"]["kind"] == "folder"
+    out = tmp_path / "ablate"
+    run_cli("-q", "ablate", "--model", tiny_llama, "--from-sae", tmp_path / "sae", "--latent", "3", "--controls", "1",
+            *QUICK, "--out", out)
+    cfg = json.loads((out / "cfg.json").read_text())
+    assert cfg["direction"]["latent"] == 3 and cfg["transfer"]["same_model"]
+    results = json.loads((out / "results.json").read_text())
+    assert list(results["conditions"]) == ["as-is", "ablated", "random-0"]
+    bad = run_cli("ablate", "--model", tiny_llama, "--from-sae", tmp_path / "sae", "--latent", "99", *QUICK,
+                  "--out", tmp_path / "bad", check=False)
+    assert bad.returncode == 2 and "--latent 99 is out of range" in bad.stderr

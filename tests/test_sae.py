@@ -111,3 +111,43 @@ def test_sae_diff_command_on_a_cached_pair(tiny_llama, tmp_path):
     bad = run_cli("sae", "diff", "--sae", tmp_path / "sae", "--base-store", tmp_path / "pair" / "base",
                   "--tuned-store", tmp_path / "sae", "--out", tmp_path / "d2", check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_top_examples_match_a_brute_force_scan_and_attribution_runs_over_the_cli(tiny_llama, tmp_path):
+    from persona_probe.interventions import massive_positions
+    from persona_probe.store import ActivationStore
+
+    data = _chats(tmp_path / "d.jsonl", 24)
+    run_cli("-q", "cache", "--model", tiny_llama, "--data", data, "--pool", "tokens", "--out", tmp_path / "store")
+    run_cli("-q", "sae", "train", "--store", tmp_path / "store", "--layer", "1", "--width", "64", "--k", "4",
+            "--batch-size", "128", "--rows", "5000", "--lr", "1e-3", "--ce-texts", "none", "--out", tmp_path / "sae")
+    result = run_cli("sae", "examples", "--sae", tmp_path / "sae", "--store", tmp_path / "store", "--latents", "0,5,9",
+                     "--n", "3", "--out", tmp_path / "ex")
+    assert result.stdout.rstrip().endswith("examples.json")
+    examples = json.loads((tmp_path / "ex" / "examples.json").read_text())["stores"][str(tmp_path / "store")]["examples"]
+    sae, store = load_sae(tmp_path / "sae"), ActivationStore(tmp_path / "store")
+    for latent in (0, 5, 9):
+        per_row = []
+        for row, tokens in store.iter_rows([1]):
+            acts = tokens.acts[:, 0].float()
+            values = sae.encode(acts)[:, latent].detach()
+            values[massive_positions(acts[None], 20.0)[0]] = 0
+            if values.max() > 0:
+                per_row.append(float(values.max()))
+        expected = sorted(per_row, reverse=True)[:3]
+        got = examples[str(latent)]
+        assert [round(c["activation"], 4) for c in got] == [round(v, 4) for v in expected]
+        for c in got:
+            assert len(c["tokens"]) == len(c["activations"]) == len(c["token_ids"])
+            assert c["activations"][c["focus"]] == pytest.approx(c["activation"], abs=1e-4)
+    result = run_cli("sae", "attribute", "--sae", tmp_path / "sae", "--model", tiny_llama, "--answers", data,
+                     "--label", "any", "--top", "3", "--examples", "2", "--out", tmp_path / "attr")
+    assert "answer_logprob over 24 examples" in result.stdout
+    attribution = json.loads((tmp_path / "attr" / "attribution.json").read_text())
+    means = [x["mean_attribution"] for x in attribution["latents"]]
+    assert len(means) == 3 and means == sorted(means, reverse=True)
+    conv = attribution["latents"][0]["top_examples"][0]["conversations"][0]
+    assert len(conv["tokens"]) == len(conv["attribution"]) and conv["response"][0] < conv["response"][1]
+    bad = run_cli("sae", "attribute", "--sae", tmp_path / "sae", "--model", tiny_llama, "--answers", data,
+                  "--out", tmp_path / "a2", check=False)
+    assert bad.returncode == 2 and "no rows labelled 'misaligned'" in bad.stderr
