@@ -150,11 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         "corpus", help="a general chat corpus sampled from the model itself (for SAE training)",
         description="Draw N distinct requests from the built-in task x topic templates and sample the model's "
                     "answers (batched, resumable); write chat JSONL. builtin:corpus is this file for the embedded "
-                    "model: " + "persona-probe data corpus --model smollm2-135m --n 1000 --seed 0 --out FILE.")
+                    "model, made with the defaults: persona-probe data corpus --out FILE.")
     corpus.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
-    corpus.add_argument("--n", type=int, default=1000, help="conversations (default: 1000)")
+    corpus.add_argument("--n", type=int, default=600,
+                        help="conversations; a smaller corpus is a prefix of a larger one (default: 600)")
     corpus.add_argument("--seed", type=int, default=0, help="seed of the prompt draw and the sampling (default: 0)")
-    corpus.add_argument("--max-new-tokens", type=int, default=96, help="longest answer, in tokens (default: 96)")
+    corpus.add_argument("--max-new-tokens", type=int, default=80, help="longest answer, in tokens (default: 80)")
     corpus.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default: 1.0)")
     corpus.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (default: 0.95)")
     corpus.add_argument("--batch-size", type=int, default=64, help="answers sampled together (default: 64)")
@@ -274,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_join_signed_lists(list(sys.argv[1:] if argv is None else argv)))
     _configure_logging(args.quiet)
+    if args.quiet:  # also silences the bars of libraries we call (SAELens's trainer, transformers' loading)
+        os.environ["TQDM_DISABLE"] = "1"
     try:
         args.handler(args)
     except PersonaProbeError as err:

@@ -32,7 +32,8 @@ def corpus_prompts(n: int, seed: int = 0) -> list[Conversation]:
     tasks, topics = spec["tasks"], spec["topics"]
     if not 0 < n <= len(tasks) * len(topics):
         raise DataError(f"--n must be between 1 and {len(tasks) * len(topics)} (tasks x topics), not {n}")
-    picks = np.random.default_rng(seed).choice(len(tasks) * len(topics), size=n, replace=False)
+    # A prefix of one fixed permutation: a smaller corpus is the start of a larger one.
+    picks = np.random.default_rng(seed).permutation(len(tasks) * len(topics))[:n]
     prompts = []
     for i, pick in enumerate(picks.tolist()):
         task, topic = divmod(pick, len(topics))
@@ -41,7 +42,7 @@ def corpus_prompts(n: int, seed: int = 0) -> list[Conversation]:
     return prompts
 
 
-def generate_corpus(model, n: int, out: str | Path, seed: int = 0, max_new_tokens: int = 96,
+def generate_corpus(model, n: int, out: str | Path, seed: int = 0, max_new_tokens: int = 80,
                     temperature: float = 1.0, top_p: float = 0.95, batch_size: int = 64,
                     progress: bool = True) -> Path:
     """Sample ``model``'s answers to :func:`corpus_prompts` and write them as chat JSONL at ``out``.

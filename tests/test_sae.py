@@ -151,3 +151,32 @@ def test_top_examples_match_a_brute_force_scan_and_attribution_runs_over_the_cli
     bad = run_cli("sae", "attribute", "--sae", tmp_path / "sae", "--model", tiny_llama, "--answers", data,
                   "--out", tmp_path / "a2", check=False)
     assert bad.returncode == 2 and "no rows labelled 'misaligned'" in bad.stderr
+
+
+def test_an_interrupted_training_resumes_from_its_checkpoint_to_the_same_weights(tmp_path):
+    from safetensors.torch import load_file
+
+    def run(folder, stop_after=None):
+        _, batches = _sparse_dictionary(seed=3)
+        stream = batches(256)
+
+        def feed():
+            for i, batch in enumerate(stream):
+                if stop_after is not None and i == stop_after:
+                    raise KeyboardInterrupt  # a crash mid-training
+                yield batch
+        return train_sae(feed(), 32, "topk", width=64, k=3, sparsity_coefficient=0, rows=256 * 40, batch_size=256,
+                         lr=3e-3, checkpoint_dir=folder, checkpoints=3, run_key={"run": 1})
+
+    whole = run(tmp_path / "a")
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path / "b", stop_after=25)
+    assert load_file(str(tmp_path / "b" / "state.safetensors"))  # written as safetensors, no pickle
+    info = json.loads((tmp_path / "b" / "trainer.json").read_text())
+    assert 0 < info["n_training_samples"] < 256 * 25
+    resumed = run(tmp_path / "b")
+    for name in ("W_enc", "W_dec", "b_enc", "b_dec"):
+        assert torch.allclose(getattr(whole, name), getattr(resumed, name), atol=1e-6), name
+    with pytest.raises(PersonaProbeError, match="other settings"):
+        train_sae(iter(()), 32, "topk", width=64, k=3, sparsity_coefficient=0, rows=256 * 40, batch_size=256,
+                  lr=3e-3, checkpoint_dir=tmp_path / "b", checkpoints=3, run_key={"run": 2})

@@ -7,7 +7,9 @@ from, the training settings and the metrics measured on held-out batches.
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,8 @@ class SAETrainConfig:
     """Rows with a norm over this many times their shard's median (the attention sink) are left out; 0 keeps them."""
     ce_texts: str = "builtin:neutral"
     """Text to measure the CE-loss increase on with the SAE spliced into the store's model: builtin:neutral, a JSONL of {"text"} rows, a text file, or none (loads no model)."""
+    checkpoints: int = 4
+    """Checkpoints during training (OUT/checkpoint, safetensors + JSON); a rerun resumes from the last one."""
     seed: int = 0
     """Seed for the initial weights and the data order."""
     device: str = "auto"
@@ -57,20 +61,36 @@ class SAETrainConfig:
 
 
 def train_sae(batches, d_in: int, arch: str, width: int, k: int, sparsity_coefficient: float, rows: int,
-              batch_size: int, lr: float, device: str = "cpu", metadata: dict | None = None, seed: int = 0):
-    """Train an SAE with SAELens's ``SAETrainer`` on an iterator of ``[batch, d_in]`` batches."""
+              batch_size: int, lr: float, device: str = "cpu", metadata: dict | None = None, seed: int = 0,
+              checkpoint_dir: str | Path | None = None, checkpoints: int = 0, run_key: dict | None = None):
+    """Train an SAE with SAELens's ``SAETrainer`` on an iterator of ``[batch, d_in]`` batches.
+
+    With ``checkpoint_dir``, ``checkpoints`` evenly spaced checkpoints are written there
+    (:mod:`.checkpoint`), and a checkpoint already there from the same ``run_key`` is resumed:
+    the iterator is fast-forwarded past the batches it had consumed.
+    """
     from sae_lens import SAETrainer
     from sae_lens.config import LoggingConfig, SAETrainerConfig
+
+    from .checkpoint import CheckpointingTrainer
 
     torch.manual_seed(seed)
     sae = training_sae(arch, d_in, width, k, sparsity_coefficient, metadata or {}, device)
     trainer_cfg = SAETrainerConfig(
         total_training_samples=rows, train_batch_size_samples=batch_size, lr=lr, lr_end=lr, device=device,
-        logger=LoggingConfig(log_to_wandb=False), n_checkpoints=0, checkpoint_path=None,
-        save_final_checkpoint=False, n_batches_for_norm_estimate=1,
+        logger=LoggingConfig(log_to_wandb=False), n_checkpoints=checkpoints if checkpoint_dir else 0,
+        checkpoint_path=None, save_final_checkpoint=False, n_batches_for_norm_estimate=1,
         # windows in steps: short runs still get dead-latent resampling statistics
         dead_feature_window=max(10, rows // batch_size // 10), feature_sampling_window=max(10, rows // batch_size // 5))
-    trainer = SAETrainer(trainer_cfg, sae, batches)
+    if checkpoint_dir is None:
+        SAETrainer(trainer_cfg, sae, batches).fit()
+        return sae
+    trainer = CheckpointingTrainer(trainer_cfg, sae, batches, Path(checkpoint_dir), run_key or {})
+    consumed = trainer.restore()
+    if consumed:
+        log.info("resuming SAE training from %s after %d rows", checkpoint_dir, trainer.n_training_samples)
+        for _ in range(consumed):  # the same stream as an uninterrupted run
+            next(batches)
     trainer.fit()
     return sae
 
@@ -131,12 +151,19 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
     model = store.cfg.get("model", {})
     metadata = {"model_name": model.get("name"), "hook_name": f"blocks.{cfg.layer}.hook_resid_post",
                 "persona_probe_store": str(store.path)}
+    out = Path(cfg.out)
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("device", "out")}
+    finished = _finished_record(out, settings)
+    if finished is not None:
+        log.info("%s already holds this SAE; rerun with other settings or another --out to train again", out)
+        return finished
+    run_key = {"settings": settings, "store_data": store.cfg.get("data"), "model": model.get("sha256")}
     log.info("training a %s SAE (width %d) on %d rows of layer %d from %s", cfg.arch, cfg.width, rows, cfg.layer,
              cfg.store)
     batches = activation_batches(store, cfg.layer, cfg.batch_size, cfg.seed, massive_factor=massive)
     sae = train_sae(batches, store.d_model, cfg.arch, cfg.width, cfg.k, cfg.sparsity_coefficient, rows,
-                    cfg.batch_size, cfg.lr, device, metadata, cfg.seed)
-    out = Path(cfg.out)
+                    cfg.batch_size, cfg.lr, device, metadata, cfg.seed, checkpoint_dir=out / "checkpoint",
+                    checkpoints=cfg.checkpoints, run_key=run_key)
     sae.save_inference_model(out)
     eval_stream = activation_batches(store, cfg.layer, min(cfg.batch_size, cfg.eval_rows), cfg.seed + 1,
                                      massive_factor=massive)
@@ -150,4 +177,19 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
               "model": model, "store": str(store.path), "store_data": store.cfg.get("data"),
               "hook_name": metadata["hook_name"], "metrics": metrics, "provenance": provenance()}
     atomic_write_json(out / "persona_probe.json", record)
+    shutil.rmtree(out / "checkpoint", ignore_errors=True)  # the finished SAE supersedes it
+    return record
+
+
+def _finished_record(out: Path, settings: dict) -> dict | None:
+    """The record of a finished SAE in ``out`` with these settings; None if there is none; an error if other settings."""
+    path = out / "persona_probe.json"
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text())
+    old = {k: v for k, v in record.get("config", {}).items() if k not in ("device", "out")}
+    if old != settings:
+        changed = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+        raise PersonaProbeError(f"{out} holds an SAE trained with other settings ({', '.join(changed)} differ); "
+                                "use another --out")
     return record
