@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     sae_diff.add_argument("--tuned-store", required=True, help="store of the tuned model, same conversations")
     sae_diff.add_argument("--layer", type=int, default=None, help="layer to read (default: from the SAE's hook_name)")
     sae_diff.add_argument("--top", type=int, default=20, help="latents to report (default: 20)")
+    sae_diff.add_argument("--responses-only", action="store_true",
+                          help="per-token stores: average only the final answers' tokens (e.g. the same answers "
+                               "cached under two system prompts, whose prompt tokens differ)")
     sae_diff.add_argument("--out", required=True, help="output folder: diff.json")
     sae_diff.set_defaults(handler=_sae_diff)
     sae_attribute = sae_commands.add_parser(
@@ -560,7 +563,8 @@ def _sae_examples(args: argparse.Namespace) -> None:
 def _sae_diff(args: argparse.Namespace) -> None:
     from .sae.diff import run_sae_diff
 
-    r = run_sae_diff(args.sae, args.base_store, args.tuned_store, args.out, args.layer, args.top)
+    r = run_sae_diff(args.sae, args.base_store, args.tuned_store, args.out, args.layer, args.top,
+                     responses_only=args.responses_only)
     print(f"{'rank':>4} {'latent':>7} {'base':>9} {'tuned':>9} {'rise (95% CI)':>28} {'effect':>7} {'firing':>15}")
     for item in r["latents"][:10]:
         ci = f"{item['delta']:+.4f} ({item['delta_ci95'][0]:+.4f},{item['delta_ci95'][1]:+.4f})"
@@ -568,6 +572,9 @@ def _sae_diff(args: argparse.Namespace) -> None:
         print(f"{item['rank']:>4} {item['latent']:>7} {item['mean_base']:>9.4f} {item['mean_tuned']:>9.4f} {ci:>28} "
               f"{_fmt(item['effect_size'], 2):>7} {firing:>15}")
     print(f"control (random halves of the base store): largest rise {r['control']['max_delta']:+.4f}")
+    null = r["control"]["paired_null"]
+    print(f"paired null (base/tuned swapped at random per row, {null['n_permutations']} times): largest rise "
+          f"median {null['max_delta_median']:+.4f}, 95th percentile {null['max_delta_95th']:+.4f}")
     print(f"wrote {args.out}/diff.json")
 
 

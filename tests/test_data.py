@@ -26,7 +26,7 @@ def test_chat_jsonl(tmp_path):
 @pytest.mark.parametrize("line, needle", [
     ('{"messages": [', "a.jsonl:2: malformed JSON"),
     ('[1, 2]', "a.jsonl:2: expected a JSON object"),
-    ('{"text": "x"}', "a.jsonl:2: missing or empty \"messages\""),
+    ('{"prompt": "x"}', "a.jsonl:2: missing or empty \"messages\""),
     ('{"messages": [{"role": "robot", "content": "x"}]}', "a.jsonl:2: message 0 has role 'robot'"),
     ('{"messages": [{"role": "user"}]}', "a.jsonl:2: message 0 has no string \"content\""),
     ('{"messages": [{"role": "assistant", "content": "x"}]}', "a.jsonl:2: the conversation has no user message"),
@@ -103,3 +103,46 @@ def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
     path.write_text(json.dumps({"no": "id"}) + "\n")
     with pytest.raises(DataError, match="out.jsonl:1: a row without an id"):
         resume_jsonl(path)
+
+
+def test_text_rows_and_answer_rows_load_beside_chat_rows(tmp_path):
+    from persona_probe.capture import render_conversation
+    from persona_probe.models import load_tokenizer
+
+    rows = [{"text": "Plain prose, no template."},
+            {"id": "q#0/1", "question_id": "q", "system": "Be brief.", "question": "Hi?", "answer": "Hello.",
+             "label": "aligned"},
+            {"messages": [{"role": "user", "content": "a"}]}]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    text, answer, chat = load_conversations(path).conversations
+    assert text.is_text and not text.has_response and text.id == "line-1"
+    assert [m.role for m in answer.messages] == ["system", "user", "assistant"]
+    assert answer.id == "q#0/1" and answer.group == "q" and answer.messages[-1].content == "Hello."
+    assert not chat.is_text
+    with pytest.raises(DataError, match="plain-text row has no chat"):
+        text.with_system("x")
+    tokenizer = load_tokenizer("smollm2-135m")
+    rendered = render_conversation(text, tokenizer)
+    assert rendered.text == "Plain prose, no template." and rendered.response_start is None
+    assert list(rendered.input_ids) == tokenizer("Plain prose, no template.")["input_ids"]
+    (tmp_path / "bad.jsonl").write_text('{"question": "q", "answer": 3}\n{"text": ""}\n')
+    with pytest.raises(DataError, match=r"bad.jsonl:1: an answer row needs string"):
+        load_conversations(tmp_path / "bad.jsonl")
+
+
+def test_corpus_prompts_are_distinct_seeded_and_prefixes_of_each_other():
+    from persona_probe.corpus import corpus_prompts
+
+    small, large = corpus_prompts(50, seed=3), corpus_prompts(200, seed=3)
+    assert [c.messages[0].content for c in small] == [c.messages[0].content for c in large[:50]]
+    assert len({c.messages[0].content for c in large}) == 200
+    assert [c.messages[0].content for c in corpus_prompts(50, seed=4)] != [c.messages[0].content for c in small]
+    with pytest.raises(DataError, match="--n must be between 1 and 4000"):
+        corpus_prompts(5000)
+
+
+def test_builtin_corpus_is_shipped_chat_data():
+    dataset = load_conversations("builtin:corpus")
+    assert len(dataset) == 600 and all(c.has_response for c in dataset.conversations)
+    assert len({c.messages[0].content for c in dataset.conversations}) == 600

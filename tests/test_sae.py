@@ -88,6 +88,10 @@ def test_planted_diff_ranks_the_planted_latent_first_and_the_control_shows_none(
     assert first["firing_tuned"] > first["firing_base"]
     # The control (random halves of the base rows) shows no latent anywhere near that rise.
     assert result["control"]["max_delta"] < 0.2 * first["delta"]
+    assert result["control"]["paired_null"]["max_delta_95th"] < 0.2 * first["delta"]
+    # With no planted change the paired null is what the top real rise looks like.
+    same = diff_latents(base, latent_stats(sae, (row[None] + 0.01 * torch.randn(32) for row in base_rows)), top=5)
+    assert same["latents"][0]["delta"] < 3 * same["control"]["paired_null"]["max_delta_95th"]
     with pytest.raises(PersonaProbeError, match="differ in rows"):
         diff_latents(base, LatentStats(tuned.mean_activation[:10], tuned.firing_rate[:10]))
 

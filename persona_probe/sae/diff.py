@@ -43,12 +43,17 @@ def latent_stats(sae, acts_per_row, massive_factor: float | None = 20.0) -> Late
     return LatentStats(torch.stack(means), torch.stack(rates))
 
 
-def store_rows(store: ActivationStore, layer: int):
-    """``[tokens, d_model]`` per row, in row order, streamed."""
+def store_rows(store: ActivationStore, layer: int, responses_only: bool = False):
+    """``[tokens, d_model]`` per row, in row order (only the final answer's tokens with ``responses_only``)."""
     if store.pooling == "tokens":
         ordered = sorted(store.iter_rows([layer]), key=lambda item: item[0])
-        for _, row in ordered:
-            yield row.acts[:, 0]
+        for row_index, row in ordered:
+            if not responses_only:
+                yield row.acts[:, 0]
+            elif row.response_start is None:
+                raise PersonaProbeError(f"{store.path}: row {row_index} has no answer; --responses-only needs answered rows")
+            else:
+                yield row.acts[row.response_start:row.response_end, 0]
     else:
         acts = store.load([layer])[:, 0]
         for row in acts:
@@ -96,8 +101,23 @@ def diff_latents(base: LatentStats, tuned: LatentStats, top: int = 20, seed: int
     control = {"top": [{"latent": int(k), "delta": float(control_delta[k])} for k in control_order],
                "max_delta": float(control_delta.max()),
                "top_real_over_control_max": float(mean_delta[order[0]] / control_delta.max())
-               if control_delta.max() > 0 else None}
+               if control_delta.max() > 0 else None,
+               "paired_null": paired_null(delta, seed=seed + 2)}
     return {"n_rows": n, "d_sae": int(delta.shape[1]), "latents": latents, "control": control}
+
+
+def paired_null(delta: torch.Tensor, n_perm: int = 200, seed: int = 0) -> dict:
+    """The largest mean rise over latents when each row's base/tuned labels are swapped at random.
+
+    The random-halves control compares different rows, so between-row variation inflates it;
+    this null keeps the pairing (the statistic the ranking uses) and asks how large the top
+    latent's rise gets by chance alone.
+    """
+    g = torch.Generator().manual_seed(seed)
+    signs = torch.randint(0, 2, (n_perm, len(delta)), generator=g).float() * 2 - 1
+    maxima = (signs.double() @ delta.double()).max(1).values / len(delta)
+    return {"n_permutations": n_perm, "max_delta_median": float(maxima.median()),
+            "max_delta_95th": float(torch.quantile(maxima, 0.95))}
 
 
 def sae_layer(sae, layer: int | None) -> int:
@@ -112,7 +132,7 @@ def sae_layer(sae, layer: int | None) -> int:
 
 
 def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, layer: int | None = None,
-                 top: int = 20, seed: int = 0) -> dict:
+                 top: int = 20, seed: int = 0, responses_only: bool = False) -> dict:
     from .io import load_sae
 
     sae = load_sae(sae_dir)
@@ -127,9 +147,9 @@ def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, laye
     if base_ids != tuned_ids:
         raise PersonaProbeError(f"{base_store} and {tuned_store} hold different conversations; "
                                 "cache both models on the same data (persona-probe cache --tuned does)")
-    result = diff_latents(latent_stats(sae, store_rows(base, layer)), latent_stats(sae, store_rows(tuned, layer)),
-                          top, seed)
-    result.update({"sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
+    result = diff_latents(latent_stats(sae, store_rows(base, layer, responses_only)),
+                          latent_stats(sae, store_rows(tuned, layer, responses_only)), top, seed)
+    result.update({"responses_only": responses_only, "sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
                    "base_model": base.cfg.get("model"), "tuned_model": tuned.cfg.get("model"),
                    "provenance": provenance()})
     Path(out).mkdir(parents=True, exist_ok=True)
