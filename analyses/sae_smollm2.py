@@ -11,6 +11,8 @@ Runs the CLI exactly as a user would, so every number comes from the shipped com
    ``sae diff --responses-only`` ranks latents by the rise on the answer tokens.
 4. ``sae examples`` for the top diff latents: in the corpus and in the hostile-context answers.
 5. ``sae attribute``: latents ranked by attribution to the MC persona log-odds.
+   ``steer --from-sae``: the top diff latent's decoder row as a steering direction at +-0.25,
+   against a same-norm random direction (as the persona direction was tested).
 6. Held out (text the SAE never saw, via the Python API): explained variance on the answers
    cached under the helpful prompt, and the CE loss with the SAE spliced in on those chats as
    rendered (chat template included), beside the training metrics' CE on builtin:neutral prose.
@@ -85,6 +87,12 @@ def main() -> None:
         "--from", out / "diff" / "diff.json", "--top", 10, "--n", 8, "--out", out / "examples-answers")
     cli("-q", "sae", "attribute", "--sae", out / "sae", "--model", args.model, "--mc", "builtin:persona",
         "--top", 20, "--examples", 3, "--out", out / "attribution")
+
+    # The causal test of the top diff latent, with the settings of the direction's steering run (issue 5).
+    top_latent = json.loads((out / "diff" / "diff.json").read_text())["latents"][0]["latent"]
+    cli("-q", "steer", "--model", args.model, "--from-sae", out / "sae", "--latent", top_latent, "--layers", layer,
+        "--alphas=-0.25,0,0.25", "--controls", 1, "--questions", "builtin:core", "--samples", 2,
+        "--max-new-tokens", 64, "--out", out / f"steer-latent-{top_latent}")
 
     held_out = held_out_metrics(out / "sae", out / "store-answers-helpful", args.layer)
     held_out["ce_chat"] = chat_ce(out / "sae", out / "store-answers-helpful", args.model, args.layer)

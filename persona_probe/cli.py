@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench_generate.add_argument("--new-tokens", type=int, default=48, help="tokens per answer (default: 48)")
     bench_generate.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     bench_generate.set_defaults(handler=_bench_generate)
+    from .sae.bench import SAEBenchConfig
+
+    bench_sae = bench_commands.add_parser(
+        "sae", help="SAE training throughput against SAELens's own runner, same cached activations",
+        description="Train the same SAE on the same rows of a per-token store with SAELens's "
+                    "LanguageModelSAETrainingRunner (cached activations, exported untimed) and with our trainer; "
+                    "rows/s of each and their ratio (last line).")
+    add_config_args(bench_sae, SAEBenchConfig)
+    bench_sae.set_defaults(handler=_bench_sae)
 
     generate = commands.add_parser("generate", help="sample answers to a question set (batched, resumable)",
                                    description="Sample answers into a JSONL file; reruns resume it.")
@@ -361,6 +370,12 @@ def _compare(args: argparse.Namespace) -> None:
           f"z {c['z']:.2f}  p {c['p_value']:.4f}")
     if c["mc_a"] is not None and c["mc_b"] is not None:
         print(f"MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  difference {c['mc_b'] - c['mc_a']:+.3f}")
+
+
+def _bench_sae(args: argparse.Namespace) -> None:
+    from .sae.bench import SAEBenchConfig, format_sae_bench, run_sae_bench
+
+    print(format_sae_bench(run_sae_bench(config_from_args(SAEBenchConfig, args), progress=not args.quiet)))
 
 
 def _bench_generate(args: argparse.Namespace) -> None:
