@@ -160,7 +160,8 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
     run_key = {"settings": settings, "store_data": store.cfg.get("data"), "model": model.get("sha256")}
     log.info("training a %s SAE (width %d) on %d rows of layer %d from %s", cfg.arch, cfg.width, rows, cfg.layer,
              cfg.store)
-    batches = activation_batches(store, cfg.layer, cfg.batch_size, cfg.seed, massive_factor=massive)
+    # the mixing buffer on the training device: rows cross to a GPU once, the shuffling runs there
+    batches = activation_batches(store, cfg.layer, cfg.batch_size, cfg.seed, massive_factor=massive, device=device)
     sae = train_sae(batches, store.d_model, cfg.arch, cfg.width, cfg.k, cfg.sparsity_coefficient, rows,
                     cfg.batch_size, cfg.lr, device, metadata, cfg.seed, checkpoint_dir=out / "checkpoint",
                     checkpoints=cfg.checkpoints, run_key=run_key)
