@@ -284,11 +284,15 @@ def _labelled_store(args: argparse.Namespace):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_join_signed_lists(list(sys.argv[1:] if argv is None else argv)))
-    _configure_logging(args.quiet)
-    if args.quiet:  # also silences the bars of libraries we call (SAELens's trainer, transformers' loading)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # -q also silences the bars of libraries we call (SAELens's trainer, transformers' loading). tqdm reads
+    # TQDM_DISABLE once, when first imported, and building the parser imports it: so look before that.
+    global_options = argv[:next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))]
+    if "-q" in global_options or "--quiet" in global_options:
         os.environ["TQDM_DISABLE"] = "1"
+    parser = build_parser()
+    args = parser.parse_args(_join_signed_lists(argv))
+    _configure_logging(args.quiet)
     try:
         args.handler(args)
     except PersonaProbeError as err:
