@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import PersonaProbeError
+
+if TYPE_CHECKING:
+    from ..directions import Direction
 
 
 def load_sae(folder: str | Path, device: str = "cpu"):
@@ -22,7 +26,7 @@ def load_sae(folder: str | Path, device: str = "cpu"):
         raise PersonaProbeError(f"{folder}: SAELens cannot load this SAE ({err})") from None
 
 
-def latent_direction(folder: str | Path, latent: int) -> "Direction":
+def latent_direction(folder: str | Path, latent: int) -> Direction:
     """Latent ``latent``'s decoder row as a :class:`~persona_probe.directions.Direction` at the SAE's layer.
 
     The direction records the SAE folder, the latent and, for our own SAEs, the model
