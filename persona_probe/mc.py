@@ -143,12 +143,18 @@ def mc_score(model: LoadedModel, items: Sequence[MCItem], system: str | None = N
     return MCResult(float(per_item.mean()), low, high, per_item, item_log_odds, tuple(i.id for i in items), method)
 
 
+def answer_conversations(items: Sequence[MCItem], system: str | None = None) -> list[Conversation]:
+    """Per item, the question answered by its misaligned then its aligned answer (ids ``ITEM/misaligned``,
+    ``ITEM/aligned``; group ``ITEM``): what the likelihood method scores."""
+    prefix = (Message("system", system),) if system else ()
+    return [Conversation((*prefix, Message("user", item.question), Message("assistant", answer)), f"{item.id}/{kind}",
+                         item.id)
+            for item in items for kind, answer in (("misaligned", item.misaligned), ("aligned", item.aligned))]
+
+
 def _likelihood_log_odds(model: LoadedModel, items: Sequence[MCItem], system: str | None, batch_size: int) -> np.ndarray:
     """Per item: mean token logprob of the misaligned answer minus that of the aligned one."""
-    prefix = (Message("system", system),) if system else ()
-    convs = [Conversation((*prefix, Message("user", item.question), Message("assistant", answer)), item.id, item.id)
-             for item in items for answer in (item.misaligned, item.aligned)]
-    means = answer_mean_logprobs(model, convs, batch_size)
+    means = answer_mean_logprobs(model, answer_conversations(items, system), batch_size)
     return means[0::2] - means[1::2]
 
 

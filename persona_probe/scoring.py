@@ -13,6 +13,11 @@ from .interventions import response_boundary
 from .models import LoadedModel
 
 
+def token_logprobs(logits: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    """``[batch, pos - 1]`` log-probability of each next token: entry ``t`` scores token ``t + 1``."""
+    return torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]
+
+
 @torch.inference_mode()
 def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batch_size: int = 16) -> np.ndarray:
     """Each conversation's final answer: its mean per-token log-probability under ``model``.
@@ -32,8 +37,7 @@ def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batc
         starts = torch.tensor([r.response_start if r.response_start is not None else r.n_tokens for r in chunk])
         with response_boundary(starts):
             logits = model.bridge(ids, attention_mask=mask.to(model.device))
-        # logprobs[:, t] scores token t + 1
-        logprobs = torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]
+        logprobs = token_logprobs(logits, ids)
         for j, (row, r) in enumerate(zip(idx, chunk)):
             if r.response_start is not None:
                 out[row] = float(logprobs[j, r.response_start - 1:r.response_end - 1].mean())

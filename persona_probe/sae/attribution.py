@@ -27,6 +27,7 @@ import torch
 
 from ..capture import render_conversation
 from ..data import Conversation
+from ..scoring import token_logprobs
 from .splice import SAESplice
 
 
@@ -78,8 +79,7 @@ def attribute_conversation(model, sae, layer: int, conv: Conversation, sign: flo
     ids = torch.tensor([rendered.input_ids], device=model.device)
     splice = SAESplice(model.bridge, sae, layer, massive_factor, keep_error=True)
     with _frozen(model.bridge), torch.enable_grad(), splice:
-        logits = model.bridge(ids)
-        logprobs = torch.log_softmax(logits[0, :-1].float(), dim=-1).gather(-1, ids[0, 1:, None])[..., 0]
+        logprobs = token_logprobs(model.bridge(ids), ids)[0]
         start, end = rendered.response_start, rendered.response_end
         score = logprobs[start - 1:end - 1].mean()  # logprobs[t] scores token t + 1
         score.backward()
@@ -95,15 +95,10 @@ def attribute_conversation(model, sae, layer: int, conv: Conversation, sign: flo
 
 def mc_conversations_for_attribution(items) -> list[tuple[Conversation, float, str]]:
     """Each MC item's two conversations (question + misaligned / aligned answer) with signs +1 / -1."""
-    from ..data import Message
+    from ..mc import answer_conversations
 
-    out = []
-    for item in items:
-        for kind, answer, sign in (("misaligned", item.misaligned, 1.0), ("aligned", item.aligned, -1.0)):
-            conv = Conversation((Message("user", item.question), Message("assistant", answer)), f"{item.id}/{kind}",
-                                item.id)
-            out.append((conv, sign, item.id))
-    return out
+    return [(conv, 1.0 if conv.id.endswith("/misaligned") else -1.0, conv.group)
+            for conv in answer_conversations(items)]
 
 
 def aggregate(records: Sequence[ConversationAttribution], top: int = 20, n_boot: int = 1000, seed: int = 0) -> dict:
