@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from persona_probe.errors import PersonaProbeError
-from persona_probe.interventions import massive_positions
+from persona_probe.interventions import drop_massive_rows, massive_positions
 from persona_probe.sae.bench import SAEBenchConfig, format_sae_bench, run_sae_bench
-from persona_probe.sae.data import activation_batches, layer_rows
+from persona_probe.sae.data import activation_batches
 from persona_probe.store import ActivationStore
 from test_cli_cache import _chats, run_cli
 
@@ -67,6 +67,11 @@ def test_bench_sae_rejects_a_pooled_store(tiny_llama, chat_file, tmp_path):
     run_cli("-q", "cache", "--model", tiny_llama, "--data", chat_file, "--out", tmp_path / "pooled")
     with pytest.raises(PersonaProbeError, match="per-token store"):
         run_sae_bench(SAEBenchConfig(store=str(tmp_path / "pooled"), layer=1), progress=False)
+
+
+def layer_rows(store, shard, slot, massive_factor):
+    """One shard's rows at one layer slot, float32, with massive-activation rows dropped."""
+    return drop_massive_rows(store.shard(shard)["acts"][:, slot].float(), massive_factor)
 
 
 def _plain_batches(store, layer, batch_size, seed, buffer_rows, massive_factor):

@@ -16,13 +16,8 @@ import numpy as np
 import torch
 
 from ..errors import StoreError
-from ..interventions import drop_massive_rows, massive_positions
+from ..interventions import massive_positions
 from ..store import ActivationStore
-
-
-def layer_rows(store: ActivationStore, shard: int, slot: int, massive_factor: float | None) -> torch.Tensor:
-    """One shard's rows at one layer slot, float32, with massive-activation rows dropped."""
-    return drop_massive_rows(store.shard(shard)["acts"][:, slot].float(), massive_factor)
 
 
 def activation_batches(store: ActivationStore, layer: int, batch_size: int, seed: int = 0,
@@ -57,13 +52,13 @@ def activation_batches(store: ActivationStore, layer: int, batch_size: int, seed
         nonlocal staging, filled, n_valid
         acts = store.shard(k)["acts"][:, slot]
         keep = torch.arange(filled, filled + len(acts))
-        if massive_factor and len(acts) >= 2:  # layer_rows's rule, on the float32 rows
+        if massive_factor and len(acts) >= 2:  # drop_massive_rows's rule, on the float32 rows
             keep = keep[~massive_positions(acts.float()[None], massive_factor)[0]]
         if filled + len(acts) > len(staging):
             grown = torch.empty(max(filled + len(acts), threshold + len(acts)), store.d_model, device=device)
             grown[:filled] = staging[:filled]
             staging = grown
-        staging[filled:filled + len(acts)].copy_(acts)  # to float32, as layer_rows
+        staging[filled:filled + len(acts)].copy_(acts)  # to float32
         valid.append(keep)
         filled += len(acts)
         n_valid += len(keep)
