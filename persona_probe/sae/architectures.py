@@ -5,9 +5,31 @@ No registry at import: :func:`training_sae` builds the one asked for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..errors import PersonaProbeError
 
 ARCHITECTURES = ("topk", "batchtopk", "standard", "jumprelu")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SAESettings:
+    """The SAE and its optimiser, as ``sae train`` and ``bench sae`` both take them."""
+
+    arch: str = field(default="topk", metadata={"choices": ARCHITECTURES})
+    """SAE architecture, as SAELens trains it."""
+    width: int = 4096
+    """Number of latents."""
+    k: int = 32
+    """Active latents per row (topk), or per row on average over a batch (batchtopk)."""
+    sparsity_coefficient: float = 5.0
+    """L1 coefficient (standard) or L0 coefficient (jumprelu)."""
+    lr: float = 3e-4
+    """Adam learning rate (constant)."""
+    seed: int = 0
+    """Seed for the initial weights and the data order."""
+    device: str = "auto"
+    """auto (CUDA when present), cpu, or cuda[:N]."""
 
 
 def training_sae(arch: str, d_in: int, width: int, k: int, sparsity_coefficient: float, metadata: dict,

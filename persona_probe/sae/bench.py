@@ -35,7 +35,7 @@ import tempfile
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,30 +44,22 @@ import torch
 from ..errors import PersonaProbeError
 from ..interventions import massive_positions
 from ..store import ActivationStore
-from .architectures import ARCHITECTURES, training_sae
+from .architectures import SAESettings, training_sae
 from .data import activation_batches
 
 
-@dataclass(frozen=True)
-class SAEBenchConfig:
+@dataclass(frozen=True, kw_only=True)
+class SAEBenchConfig(SAESettings):
+    """The same SAE for both trainers."""
+
     store: str
     """Per-token activation store (cache --pool tokens) whose rows both trainers train on."""
     layer: int
     """Which cached layer."""
-    arch: str = field(default="topk", metadata={"choices": ARCHITECTURES})
-    """SAE architecture, the same for both trainers."""
-    width: int = 4096
-    """Number of latents."""
-    k: int = 32
-    """Active latents per row (topk, batchtopk)."""
-    sparsity_coefficient: float = 5.0
-    """L1 coefficient (standard) or L0 coefficient (jumprelu)."""
     rows: int = 200_000
     """Training rows per timed run (rounded up to whole batches); 0 means one pass over the exported rows."""
     batch_size: int = 4096
     """Rows per training step."""
-    lr: float = 3e-4
-    """Adam learning rate (constant)."""
     context_size: int = 128
     """Tokens per row of the exported SAELens dataset (its context_size); a last partial row is left out."""
     buffer_rows: int = 65536
@@ -80,10 +72,6 @@ class SAEBenchConfig:
     """Untimed training steps each side runs first (allocator, kernels, page cache); 0 skips it."""
     export_dir: str = ""
     """Where to write the SAELens dataset (must be empty or absent); empty means a temporary folder, removed after."""
-    device: str = "auto"
-    """auto (CUDA when present), cpu, or cuda[:N]."""
-    seed: int = 0
-    """Seed for the initial weights and the data order."""
 
 
 def store_layer_rows(store: ActivationStore, layer: int, massive_factor: float | None):

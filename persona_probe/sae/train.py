@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -18,34 +18,24 @@ import torch
 from ..artifacts import atomic_write_json, provenance
 from ..errors import PersonaProbeError
 from ..store import ActivationStore
-from .architectures import ARCHITECTURES, training_sae
+from .architectures import SAESettings, training_sae
 from .data import activation_batches
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SAETrainConfig:
+@dataclass(frozen=True, kw_only=True)
+class SAETrainConfig(SAESettings):
     store: str
     """Activation store to train on (per-token stores suit SAEs best; pooled ones work)."""
     layer: int
     """Which cached layer."""
     out: str
     """Output folder (an SAELens folder plus persona_probe.json)."""
-    arch: str = field(default="topk", metadata={"choices": ARCHITECTURES})
-    """SAE architecture, as SAELens trains it."""
-    width: int = 4096
-    """Number of latents."""
-    k: int = 32
-    """Active latents per row (topk), or per row on average over a batch (batchtopk)."""
-    sparsity_coefficient: float = 5.0
-    """L1 coefficient (standard) or L0 coefficient (jumprelu)."""
     rows: int = 0
     """Training rows (activations) to see; 0 means one pass over the store."""
     batch_size: int = 1024
     """Rows per training step."""
-    lr: float = 3e-4
-    """Adam learning rate (constant)."""
     eval_rows: int = 8192
     """Rows from a separately seeded stream to measure MSE, explained variance, L0 and dead latents on."""
     massive_factor: float = 20.0
@@ -54,10 +44,6 @@ class SAETrainConfig:
     """Text to measure the CE-loss increase on with the SAE spliced into the store's model: builtin:neutral, a JSONL of {"text"} rows, a text file, or none (loads no model)."""
     checkpoints: int = 4
     """Checkpoints during training (OUT/checkpoint, safetensors + JSON); a rerun resumes from the last one."""
-    seed: int = 0
-    """Seed for the initial weights and the data order."""
-    device: str = "auto"
-    """auto (CUDA when present), cpu, or cuda[:N]."""
 
 
 def train_sae(batches, d_in: int, arch: str, width: int, k: int, sparsity_coefficient: float, rows: int,
