@@ -6,7 +6,8 @@ are (pooled stores); the statistic is the paired difference tuned - base per row
 latent: its mean (the ranking), a bootstrap 95% CI over rows, an effect size (mean / SD of
 the differences), and the same for the firing rate. The control is the same statistic
 between two random halves of the base store, unpaired: a latent that stands out there is
-noise, and the top real effect should dwarf the control's.
+noise, and the top real effect should dwarf the control's. For the report, each top latent
+also gets a histogram of its per-token activation in both stores.
 """
 
 from __future__ import annotations
@@ -58,6 +59,37 @@ def store_rows(store: ActivationStore, layer: int, responses_only: bool = False)
         acts = store.load([layer])[:, 0]
         for row in acts:
             yield row[None]
+
+
+@torch.no_grad()
+def activation_histograms(sae, base_rows, tuned_rows, latents: list[int], bins: int = 30,
+                          massive_factor: float | None = 20.0) -> dict[int, dict]:
+    """Per latent: counts of its per-token activation in each store, on shared bins over the active range.
+
+    Tokens where the latent is off (activation 0) are counted apart, as ``*_zero``: they are most
+    tokens, and one tall bar at zero would flatten the rest.
+    """
+    def values(rows):
+        out = []
+        for acts in rows:
+            acts = drop_massive_rows(acts.float(), massive_factor)
+            out.append(sae.encode(acts.to(sae.device)).cpu()[:, latents])
+        return torch.cat(out) if out else torch.zeros(0, len(latents))
+
+    base, tuned = values(base_rows), values(tuned_rows)
+    result = {}
+    for column, latent in enumerate(latents):
+        b, t = base[:, column], tuned[:, column]
+        top = float(max(b.max(), t.max())) if len(b) and len(t) else 0.0
+        edges = np.linspace(0.0, top if top > 0 else 1.0, bins + 1)
+        hist = {}
+        for name, v in (("base", b), ("tuned", t)):
+            active = v[v > 0].numpy()
+            hist[name] = np.histogram(active, bins=edges)[0].tolist()
+            hist[f"{name}_zero"] = int((v <= 0).sum())
+            hist[f"{name}_tokens"] = len(v)
+        result[latent] = {"edges": [round(float(e), 5) for e in edges], **hist}
+    return result
 
 
 def bootstrap_mean_ci(values: torch.Tensor, n_boot: int = 1000, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -149,7 +181,12 @@ def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, laye
                                 "cache both models on the same data (persona-probe cache --tuned does)")
     result = diff_latents(latent_stats(sae, store_rows(base, layer, responses_only)),
                           latent_stats(sae, store_rows(tuned, layer, responses_only)), top, seed)
-    result.update({"responses_only": responses_only, "sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
+    top_latents = [item["latent"] for item in result["latents"]]
+    histograms = activation_histograms(sae, store_rows(base, layer, responses_only),
+                                       store_rows(tuned, layer, responses_only), top_latents)
+    for item in result["latents"]:
+        item["histogram"] = histograms[item["latent"]]
+    result.update({"kind": "sae_diff", "responses_only": responses_only, "sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
                    "base_model": base.cfg.get("model"), "tuned_model": tuned.cfg.get("model"),
                    "provenance": provenance()})
     Path(out).mkdir(parents=True, exist_ok=True)
