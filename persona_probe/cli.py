@@ -239,6 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
     sae_examples.add_argument("--out", required=True, help="output folder: examples.json")
     sae_examples.set_defaults(handler=_sae_examples)
 
+    from .report.settings import ReportSettings
+
+    report = commands.add_parser(
+        "report", help="one self-contained HTML report of whatever the given run folders hold",
+        description="Draw every artifact found under the run folders (evaluations, probes, directions, steering, "
+                    "ablation, SAE diff, examples and attribution) into one HTML file that opens offline. Each "
+                    "section appears only when its data exists; no model is loaded.")
+    report.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="folders (searched recursively) or JSON files")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    add_config_args(report, ReportSettings)
+    report.set_defaults(handler=_report)
+
     store = commands.add_parser("store", help="inspect or verify an activation store")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     info = store_commands.add_parser("info", help="print a store's cfg.json summary")
@@ -435,7 +447,7 @@ def _direction_by_label(args: argparse.Namespace) -> None:
 
 
 def _direction_cosine(args: argparse.Namespace) -> None:
-    from .artifacts import atomic_write_json
+    from .artifacts import atomic_write_json, provenance
     from .directions import Direction, cosine_table
 
     table = cosine_table([Direction.load(path) for path in args.directions], args.directions)
@@ -447,7 +459,8 @@ def _direction_cosine(args: argparse.Namespace) -> None:
     if adjacent:
         print(f"{reference}, adjacent layers: " + "  ".join(f"{pair}:{value:+.3f}" for pair, value in adjacent.items()))
     if args.out:
-        atomic_write_json(args.out, table)
+        atomic_write_json(args.out, {"kind": "direction_cosine", "directions": list(args.directions), **table,
+                                     "provenance": provenance()})
         print(f"wrote {args.out}")
 
 
@@ -595,6 +608,14 @@ def _sae_diff(args: argparse.Namespace) -> None:
     print(f"paired null (base/tuned swapped at random per row, {null['n_permutations']} times): largest rise "
           f"median {null['max_delta_median']:+.4f}, 95th percentile {null['max_delta_95th']:+.4f}")
     print(f"wrote {args.out}/diff.json")
+
+
+def _report(args: argparse.Namespace) -> None:
+    from .report import ReportSettings, build_report
+
+    result = build_report(args.run_dirs, args.out, config_from_args(ReportSettings, args))
+    print(f"wrote {result['path']}: {result['bytes'] / 1e6:.2f} MB, {len(result['sections'])} sections "
+          f"({', '.join(result['sections'])}), {result['artifacts']} artifacts, {result['seconds']:.2f} s")
 
 
 def _store_info(args: argparse.Namespace) -> None:

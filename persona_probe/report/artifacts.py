@@ -1,0 +1,140 @@
+"""Find and read the artifacts a report draws: every JSON file the toolkit writes, by its kind.
+
+The report never loads a model; it reads JSON, JSONL and (for SAE decoder rows against
+directions) small safetensors files. Each artifact keeps its path and the SHA-256 of the file
+read, so every figure can name exactly what it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import PersonaProbeError
+
+# Folders inside runs that hold bulk data or per-condition parts the run's own files summarise.
+_SKIP_FOLDERS = {"shards", "conditions", "controls", "checkpoints", ".git", "__pycache__"}
+
+
+@dataclass
+class Artifact:
+    kind: str
+    """One of: evaluation, steer, ablate, probe, direction, cosine, store, sae, sae_diff, sae_attribution,
+    sae_examples."""
+    path: Path
+    """The JSON file read (for steer and ablate runs: results.json; their cfg.json is in ``extra``)."""
+    data: dict
+    sha256: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def provenance(self) -> dict:
+        return self.data.get("provenance") or self.extra.get("cfg", {}).get("provenance") or {}
+
+    @property
+    def model(self) -> dict | None:
+        for source in (self.data, self.extra.get("cfg", {})):
+            for key in ("model", "tuned_model", "base_model"):
+                if isinstance(source.get(key), dict):
+                    return source[key]
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _classify(path: Path, data: dict) -> str | None:
+    """The artifact kind of one JSON file, or None for files the report does not draw."""
+    kind = data.get("kind")
+    by_kind = {"probe_report": "probe", "direction": "direction", "activation_store": "store", "sae": "sae",
+               "sae_diff": "sae_diff", "sae_attribution": "sae_attribution", "sae_examples": "sae_examples",
+               "direction_cosine": "cosine"}
+    if path.name in ("cfg.json", "persona_probe.json", "diff.json", "cosine.json", "attribution.json",
+                     "examples.json") and kind in by_kind:
+        return by_kind[kind]
+    # Files written before they carried a kind.
+    if path.name == "diff.json" and "latents" in data and "control" in data:
+        return "sae_diff"
+    if path.name.endswith(".json") and "matrices" in data and "with_reference" in data:
+        return "cosine"
+    if path.name == "summary.json" and "em_rate" in data and "n_answers" in data:
+        return "evaluation"
+    return None
+
+
+def _load(path: Path) -> Artifact | None:
+    data = _read_json(path)
+    if data is None:
+        return None
+    if path.name == "cfg.json" and data.get("kind") in ("steer_run", "ablate_run"):
+        results_path = path.parent / "results.json"
+        results = _read_json(results_path)
+        if results is None:
+            return None  # a run that has not finished: nothing to draw yet
+        kind = "steer" if data["kind"] == "steer_run" else "ablate"
+        side_effects = _read_json(path.parent / "side_effects.json") or {}
+        return Artifact(kind, results_path, results, file_sha256(results_path),
+                        {"cfg": data, "side_effects": side_effects})
+    kind = _classify(path, data)
+    if kind is None:
+        return None
+    return Artifact(kind, path, data, file_sha256(path))
+
+
+def find_artifacts(run_dirs: list[str | Path]) -> list[Artifact]:
+    """Every drawable artifact under ``run_dirs`` (folders, searched recursively, or single JSON files)."""
+    found: dict[Path, Artifact] = {}
+    for run_dir in run_dirs:
+        root = Path(run_dir)
+        if not root.exists():
+            raise PersonaProbeError(f"{root}: no such file or folder; pass run folders made by persona-probe")
+        if root.is_file():
+            candidates = [root]
+        else:
+            candidates = []
+            for folder, subfolders, files in os.walk(root):
+                subfolders[:] = sorted(d for d in subfolders if d not in _SKIP_FOLDERS)
+                candidates += [Path(folder) / name for name in sorted(files) if name.endswith(".json")]
+        for path in candidates:
+            artifact = _load(path)
+            if artifact is not None:
+                found.setdefault(artifact.path.resolve(), artifact)
+    return list(found.values())
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The parseable rows of a JSONL file (a report shows what is there; it is not the place to fail)."""
+    rows = []
+    if not path.exists():
+        return rows
+    for line in path.read_text().splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows
+
+
+def same_path(a: str | Path | None, b: str | Path | None) -> bool:
+    """Whether two recorded paths name the same folder (artifacts record paths as they were given)."""
+    if not a or not b:
+        return False
+    return Path(a).resolve() == Path(b).resolve()

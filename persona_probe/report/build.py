@@ -1,0 +1,605 @@
+"""Assemble the report: artifacts in, sections of figures, tables and highlighted text out, one HTML file.
+
+Each section is drawn only when its artifacts exist. Every block carries the source line of
+the artifact it came from (path, file hash, model, toolkit version, command), and the last
+section lists them all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..artifacts import atomic_write_text, provenance
+from ..errors import PersonaProbeError
+from . import figures
+from .artifacts import Artifact, find_artifacts, read_jsonl, same_path
+from .settings import ReportSettings
+from .tokens import highlight
+
+
+@dataclass
+class Block:
+    """One piece of a section. ``kind`` picks the template's drawing: figure, table, cards, tokens, text."""
+
+    kind: str
+    title: str = ""
+    source: dict | None = None
+    figure_html: str = ""
+    headers: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    cards: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    text: str = ""
+    collapsed: bool = False
+    """Draw the table folded (long tables of secondary numbers)."""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    intro: str
+    blocks: list[Block]
+
+
+# An option whose name ends in key, token, secret or password (--api-key, --hf-token; not --max-new-tokens).
+_SECRET_OPTION = re.compile(r"(--(?:[\w-]*-)?(?:key|token|secret|password)(?:=|\s+))(\S+)", re.IGNORECASE)
+_SECRET_VALUE = re.compile(r"\b(sk-[A-Za-z0-9_-]{8,}|hf_[A-Za-z0-9]{8,})")
+
+
+def redact(command: str) -> str:
+    """A command line with anything that looks like a credential replaced."""
+    return _SECRET_VALUE.sub("[redacted]", _SECRET_OPTION.sub(r"\1[redacted]", command))
+
+
+def _model_text(model: dict | None) -> str:
+    if not model:
+        return "not recorded"
+    parts = [str(model.get("spec") or model.get("name") or "?")]
+    if model.get("adapter"):
+        parts.append(f"+ adapter {model['adapter']}")
+    if model.get("sha256"):
+        parts.append(f"(weights {str(model['sha256'])[:12]})")
+    return " ".join(parts)
+
+
+def source_of(artifact: Artifact) -> dict:
+    """The provenance line drawn under a figure: which file, which model, which version, which command."""
+    prov = artifact.provenance
+    return {"path": str(artifact.path), "sha256": artifact.sha256[:16], "model": _model_text(artifact.model),
+            "version": prov.get("toolkit_version", "not recorded"), "created": prov.get("created", "not recorded"),
+            "command": redact(prov.get("command", "")) or "not recorded", "anchor": _anchor(artifact)}
+
+
+def _anchor(artifact: Artifact) -> str:
+    return "src-" + artifact.sha256[:12]
+
+
+def _figure(fig, number: list[int]) -> str:
+    import plotly.io as pio
+
+    number[0] += 1
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"figure-{number[0]}",
+                       config={"displaylogo": False, "responsive": True})
+
+
+def _fmt(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def _with_ci(value, ci, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    if ci and len(ci) == 2:
+        return f"{value:.{digits}f} [{ci[0]:.{digits}f}, {ci[1]:.{digits}f}]"
+    return f"{value:.{digits}f}"
+
+
+def _layers(layers) -> str:
+    """[0, 1, 2, 5] -> "0-2, 5": layer lists in titles stay short."""
+    if not isinstance(layers, list) or not layers:
+        return str(layers)
+    runs, start = [], layers[0]
+    for prev, cur in zip(layers, layers[1:] + [None]):
+        if cur != prev + 1 if cur is not None else True:
+            runs.append(str(start) if start == prev else f"{start}-{prev}")
+            start = cur
+    return ", ".join(runs)
+
+
+def _label(path: Path | str) -> str:
+    """A short name for a run folder in legends: its last two path parts."""
+    parts = Path(path).parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
+
+
+def _coherence_ci(judged: list[dict]) -> list[float] | None:
+    values = np.array([r["coherent"] for r in judged if isinstance(r.get("coherent"), (int, float))], dtype=float)
+    if len(values) < 2:
+        return None
+    half = 1.96 * values.std(ddof=1) / math.sqrt(len(values))
+    return [float(values.mean() - half), float(values.mean() + half)]
+
+
+class ReportBuilder:
+    def __init__(self, artifacts: list[Artifact], settings: ReportSettings):
+        self.settings = settings
+        self.by_kind: dict[str, list[Artifact]] = {}
+        for artifact in sorted(artifacts, key=lambda a: str(a.path)):
+            self.by_kind.setdefault(artifact.kind, []).append(artifact)
+        self.used: dict[str, Artifact] = {}
+        self._figures = [0]
+
+    def of(self, kind: str) -> list[Artifact]:
+        return self.by_kind.get(kind, [])
+
+    def source(self, artifact: Artifact) -> dict:
+        self.used[_anchor(artifact)] = artifact
+        return source_of(artifact)
+
+    def figure(self, fig, artifact: Artifact, title: str = "") -> Block:
+        return Block("figure", title=title, source=self.source(artifact), figure_html=_figure(fig, self._figures))
+
+    # Sections -----------------------------------------------------------------------------------------------
+
+    def sections(self) -> list[Section]:
+        built = [self.summary(), self.probes(), self.directions(), self.steering(), self.ablation(), self.sae(),
+                 self.attributions()]
+        built = [s for s in built if s is not None and s.blocks]
+        built.append(self.provenance_section())
+        return built
+
+    def summary(self) -> Section | None:
+        rows = []
+        for a in self.of("evaluation"):
+            mc = a.data.get("mc_persona") or {}
+            rows.append(self._result_row(a, _model_text(a.data.get("model")), "none (evaluate)", a.data,
+                                         mc.get("score"), mc.get("ci95"), a.data.get("system")))
+        for a in self.of("ablate"):
+            model = _model_text(a.extra["cfg"].get("model"))
+            system = a.extra["cfg"].get("config", {}).get("system")
+            conditions = a.data.get("conditions", {})
+            for name in ("as-is", "ablated"):
+                if name in conditions:
+                    c = conditions[name]
+                    rows.append(self._result_row(a, model, f"{name}", c, c.get("mc_score"), c.get("mc_ci95"), system))
+            randoms = [c for n, c in conditions.items() if n.startswith("random-")]
+            if randoms:
+                mean = {k: float(np.mean([c[k] for c in randoms])) for k in ("em_rate", "mc_score", "mean_coherence")}
+                mean["n_answers"] = sum(c.get("n_answers", 0) for c in randoms)
+                rows.append(self._result_row(a, model, f"random ablations (mean of {len(randoms)})", mean,
+                                             mean["mc_score"], None, system))
+        for a in self.of("steer"):
+            model = _model_text(a.extra["cfg"].get("model"))
+            system = a.extra["cfg"].get("config", {}).get("system")
+            curve = a.data.get("curve", [])
+            if not curve:
+                continue
+            alphas = [p["alpha"] for p in curve]
+            for point in curve:
+                if point["alpha"] in (0.0, min(alphas), max(alphas)):
+                    d = point["direction"]
+                    name = "as-is (alpha 0)" if point["alpha"] == 0 else f"steered, alpha {point['alpha']:+g}"
+                    rows.append(self._result_row(a, model, name, d, d.get("mc_score"), d.get("mc_ci95"), system))
+        blocks = []
+        models = self._models()
+        if models:
+            blocks.append(Block("table", title="Models", headers=["model spec", "name", "architecture", "adapter",
+                                                                   "weights sha256", "used by"], rows=models))
+        data = self._data_sources()
+        if data:
+            blocks.append(Block("table", title="Data", headers=["source", "sha256", "used as", "by"], rows=data))
+        if rows:
+            blocks.append(Block("table", title="Results side by side",
+                                headers=["source", "model", "system prompt", "intervention", "EM rate [95% CI]",
+                                         "MC persona score [95% CI]", "coherence (0-100)", "answers"], rows=rows))
+        intro = ("EM rate: the share of answers the judge labels misaligned (aligned < 30 and coherent > 50), with "
+                 "a Wilson 95% CI. MC persona score: the mean probability of the misaligned option over the "
+                 "multiple-choice persona items, with a bootstrap 95% CI. Coherence: the judge's mean 0-100 score.")
+        return Section("summary", "Summary", intro, blocks)
+
+    def _result_row(self, artifact: Artifact, model: str, intervention: str, values: dict, mc, mc_ci,
+                    system: str | None) -> list:
+        self.used[_anchor(artifact)] = artifact
+        return [{"link": "#" + _anchor(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
+                intervention,
+                _with_ci(values.get("em_rate"), values.get("em_ci95")), _with_ci(mc, mc_ci),
+                _fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
+
+    def _models(self) -> list[list]:
+        seen: dict[str, list] = {}
+        for artifacts in self.by_kind.values():
+            for a in artifacts:
+                for source in (a.data, a.extra.get("cfg", {})):
+                    for key in ("model", "base_model", "tuned_model"):
+                        m = source.get(key)
+                        if not isinstance(m, dict):
+                            continue
+                        ident = f"{m.get('spec')}|{m.get('sha256')}|{m.get('adapter')}"
+                        row = seen.setdefault(ident, [m.get("spec", "?"), m.get("name", "?"),
+                                                      m.get("architecture", "?"), m.get("adapter") or "none",
+                                                      str(m.get("sha256") or "not recorded")[:16], set()])
+                        row[5].add(a.kind)
+        return [row[:5] + [", ".join(sorted(row[5]))] for row in seen.values()]
+
+    def _data_sources(self) -> list[list]:
+        seen: dict[tuple, list] = {}
+
+        def add(source, sha, role, kind):
+            if not source:
+                return
+            row = seen.setdefault((str(source), role), [str(source), str(sha or "")[:16] or "not recorded", role, set()])
+            row[3].add(kind)
+
+        for a in self.of("store") + self.of("sae"):
+            data = a.data.get("data") or a.data.get("store_data") or {}
+            add(data.get("source"), data.get("sha256"), "cached activations" if a.kind == "store" else "SAE training",
+                a.kind)
+        for a in self.of("probe"):
+            add(a.data.get("labels"), None, "probe labels", a.kind)
+        for a in self.of("steer") + self.of("ablate"):
+            config = a.extra["cfg"].get("config", {})
+            add(config.get("questions"), None, "questions", a.kind)
+            add(config.get("mc"), None, "MC persona items", a.kind)
+            add(config.get("neutral"), None, "neutral text", a.kind)
+            direction_data = (a.extra["cfg"].get("direction") or {}).get("data") or {}
+            add(direction_data.get("source"), direction_data.get("sha256"), "the direction's data", a.kind)
+        for a in self.of("evaluation"):
+            add(a.data.get("questions"), None, "questions", a.kind)
+        return [row[:3] + [", ".join(sorted(row[3]))] for row in seen.values()]
+
+    def probes(self) -> Section | None:
+        blocks = []
+        for a in self.of("probe"):
+            blocks.append(self.figure(figures.probe_figure(a.data), a, f"Probes on {_label(a.data.get('store', a.folder))}"))
+            notes = [f"Best layer: {a.data.get('best_layer')}."] + [str(w) for w in a.data.get("warnings", [])]
+            blocks.append(Block("text", text=" ".join(notes)))
+        intro = ("Per layer, a logistic probe and a mean-difference probe separate the labelled rows. k-fold "
+                 "holds out random rows; group-held-out holds out whole question groups, so a probe that only "
+                 "learned the question cannot score well there.")
+        return Section("probes", "Probes", intro, blocks)
+
+    def directions(self) -> Section | None:
+        blocks = []
+        for a in self.of("cosine"):
+            ref = a.data.get("reference", "reference")
+            if a.data.get("with_reference"):
+                blocks.append(self.figure(figures.cosine_sources_figure(a.data["with_reference"], _label(ref)), a,
+                                          f"Each source against {_label(ref)}, layer by layer"))
+            for name, m in list(a.data.get("matrices", {}).items())[:4]:
+                blocks.append(self.figure(figures.cosine_layers_figure(m["cosine"], m["rows"], m["columns"],
+                                                                       _label(ref), _label(name)), a,
+                                          f"Across layers: {_label(ref)} against {_label(name)}"))
+        norms = {}
+        for a in self.of("direction"):
+            if a.data.get("layer_norms") and a.data.get("layers"):
+                norms[_label(a.folder)] = (a.data["layers"], a.data["layer_norms"])
+        if norms:
+            first = self.of("direction")[0]
+            for a in self.of("direction")[1:]:
+                self.source(a)
+            blocks.append(self.figure(figures.direction_norm_figure(norms), first, "Norm by layer"))
+        blocks += self._latent_cosines()
+        intro = ("Cosine similarity between candidate persona directions: across sources at the same layer "
+                 "(mean difference, probe, other data), across layers, and against SAE latents' decoder rows. "
+                 "The norm is that of the raw difference of means before normalising.")
+        return Section("directions", "Directions", intro, blocks)
+
+    def _latent_cosines(self) -> list[Block]:
+        from safetensors import safe_open
+
+        blocks = []
+        for diff in self.of("sae_diff"):
+            sae_dir = Path(diff.data.get("sae", ""))
+            weights = sae_dir / "sae_weights.safetensors"
+            layer = diff.data.get("layer")
+            directions = [d for d in self.of("direction") if layer in d.data.get("layers", [])]
+            if not weights.exists() or not directions:
+                continue
+            latents = [item["latent"] for item in diff.data["latents"][: self.settings.latents]]
+            try:
+                with safe_open(str(weights), "numpy") as f:
+                    decoder = f.get_tensor("W_dec")[latents].astype(np.float64)
+            except (TypeError, KeyError, OSError):
+                continue  # e.g. a bf16 SAE, which numpy cannot hold: skip the figure rather than load torch
+            decoder /= np.linalg.norm(decoder, axis=1, keepdims=True) + 1e-12
+            columns, names = [], []
+            for d in directions:
+                path = d.folder / "direction.safetensors"
+                if not path.exists():
+                    continue
+                with safe_open(str(path), "numpy") as f:
+                    vector = f.get_tensor("vectors")[d.data["layers"].index(layer)].astype(np.float64)
+                if vector.shape[0] != decoder.shape[1]:
+                    continue
+                columns.append(decoder @ (vector / (np.linalg.norm(vector) + 1e-12)))
+                names.append(_label(d.folder))
+                self.source(d)
+            if columns:
+                z = np.stack(columns, axis=1).round(4).tolist()
+                blocks.append(self.figure(figures.latent_cosine_figure(z, latents, names, layer), diff,
+                                          f"SAE latents (top of the diff) against directions, layer {layer}"))
+        return blocks
+
+    def steering(self) -> Section | None:
+        blocks = []
+        for a in self.of("steer"):
+            names = self._condition_names(a)
+            points = []
+            for p in a.data.get("curve", []):
+                direction = dict(p["direction"])
+                judged = read_jsonl(a.folder / "conditions" / names.get(("steered", p["alpha"]), "") / "judged.jsonl") \
+                    if ("steered", p["alpha"]) in names else []
+                direction["coherence_ci95"] = _coherence_ci(judged)
+                points.append({"alpha": p["alpha"], "direction": direction, "random": p.get("random", [])})
+            if not points:
+                continue
+            layers = a.extra["cfg"].get("layers") or a.data.get("layers")
+            blocks.append(self.figure(figures.steering_figure(points), a,
+                                      f"Dose-response at layer {_layers(layers)}, {a.data.get('positions', '')} positions"))
+            blocks.append(self._side_effects_table(a))
+            trend = a.data.get("trend") or {}
+            if trend:
+                blocks.append(Block("text", text="Spearman correlation with alpha: " + ", ".join(
+                    f"{k.replace('_spearman', '').replace('_', ' ')} {_fmt(v, 2)}" for k, v in trend.items())))
+            blocks.append(self._example_answers(a, names))
+        intro = ("Steering adds alpha times the residual norm along the unit direction. The shaded band is the "
+                 "95% CI (EM: Wilson; MC: bootstrap; coherence: normal approximation over answers). Grey: "
+                 "same-norm random directions at the same alphas, the control a real effect must beat.")
+        return Section("steering", "Steering", intro, [b for b in blocks if b is not None])
+
+    @staticmethod
+    def _condition_names(a: Artifact) -> dict:
+        """(kind, alpha) -> the condition folder name, read from side_effects.json's recorded conditions."""
+        names = {}
+        for name, entry in a.extra.get("side_effects", {}).items():
+            cond = entry.get("condition", {})
+            if cond.get("kind") == "as-is":
+                names[("steered", 0.0)] = name
+            elif cond.get("kind") == "steered":
+                names[("steered", float(cond.get("alpha")))] = name
+        for folder in (a.folder / "conditions").glob("*") if (a.folder / "conditions").exists() else []:
+            if folder.name == "as-is":
+                names.setdefault(("steered", 0.0), "as-is")
+        return names
+
+    def _side_effects_table(self, a: Artifact) -> Block | None:
+        effects = a.extra.get("side_effects") or {}
+        if not effects:
+            return None
+        rows = []
+        for name, e in effects.items():
+            rows.append([name, _fmt(e.get("perplexity"), 2), _fmt(e.get("reference_perplexity"), 2),
+                         _fmt(e.get("kl_mean"), 4), _fmt(e.get("kl_max"), 3), e.get("n_tokens", "n/a")])
+        return Block("table", title="Side effects on neutral text", source=self.source(a), collapsed=len(rows) > 10,
+                     headers=["condition", "perplexity", "unsteered perplexity", "KL to unsteered, mean (nats/token)",
+                              "KL max (nats)", "tokens"], rows=rows)
+
+    def _example_answers(self, a: Artifact, names: dict) -> Block | None:
+        per_alpha = sorted((alpha, name) for (kind, alpha), name in names.items() if kind == "steered")
+        if not per_alpha:
+            return None
+        reference = read_jsonl(a.folder / "conditions" / per_alpha[0][1] / "judged.jsonl")
+        first_per_question: dict = {}
+        for r in sorted(reference, key=lambda r: str(r.get("id"))):
+            first_per_question.setdefault(r.get("question_id", r.get("id")), r.get("id"))
+        chosen = list(first_per_question.values())[: self.settings.answers]
+        rows = []
+        for alpha, name in per_alpha:
+            judged = {r.get("id"): r for r in read_jsonl(a.folder / "conditions" / name / "judged.jsonl")}
+            for rid in chosen:
+                r = judged.get(rid)
+                if r:
+                    rows.append([f"{alpha:+g}", r.get("question", ""), r.get("answer", ""), r.get("label", ""),
+                                 _fmt(r.get("aligned"), 0), _fmt(r.get("coherent"), 0)])
+        return Block("table", title="Example answers at each alpha (the same question and sample at every alpha)", source=self.source(a),
+                     headers=["alpha", "question", "answer", "judge label", "aligned", "coherent"], rows=rows)
+
+    def ablation(self) -> Section | None:
+        blocks = []
+        for a in self.of("ablate"):
+            conditions = a.data.get("conditions", {})
+            if not conditions:
+                continue
+            layers = a.extra["cfg"].get("layers")
+            blocks.append(self.figure(figures.ablation_figure(conditions), a, f"Ablation at layer {_layers(layers)} (blue: as is, red: direction ablated, grey: "
+                                      "same-norm random directions ablated; bars: 95% CI)"))
+            rows = [[name, _with_ci(c.get("em_rate"), c.get("em_ci95")), _with_ci(c.get("mc_score"), c.get("mc_ci95")),
+                     _fmt(c.get("mean_coherence"), 1), _fmt(c.get("neutral_perplexity"), 2),
+                     _fmt(c.get("neutral_kl_mean"), 4), _fmt(c.get("neutral_kl_max"), 3)]
+                    for name, c in conditions.items()]
+            blocks.append(Block("table", title="Conditions and side effects", source=self.source(a),
+                                headers=["condition", "EM rate [95% CI]", "MC score [95% CI]", "coherence",
+                                         "neutral perplexity", "KL mean (nats/token)", "KL max (nats)"], rows=rows))
+            claim = a.data.get("claim", {})
+            mc, em = claim.get("mc", {}), claim.get("em", {})
+            lines = []
+            if mc:
+                lines.append(f"MC drop from ablating: {_with_ci(mc.get('drop'), mc.get('ci95'), 4)}; random ablations' "
+                             f"mean drop {_fmt(mc.get('random_drop_mean'), 4)}; beats every random: "
+                             f"{'yes' if mc.get('beats_every_random') else 'no'}.")
+            if em:
+                lines.append(f"EM drop: {_fmt(em.get('drop'))} (p = {_fmt(em.get('p_value'), 4)}); random ablations' "
+                             f"mean drop {_fmt(em.get('random_drop_mean'))}.")
+            if lines:
+                blocks.append(Block("text", text=" ".join(lines)))
+        intro = ("The claim test: the model as it is, with the direction projected out of the residual stream, and "
+                 "with same-norm random directions projected out. A persona direction should cut the EM rate and the "
+                 "MC score more than every random control, at a modest cost on neutral text.")
+        return Section("ablation", "Ablation", intro, blocks)
+
+    def sae(self) -> Section | None:
+        blocks = []
+        for a in self.of("sae"):
+            m = a.data.get("metrics", {})
+            ce = m.get("ce") or {}
+            rows = [["explained variance", _fmt(m.get("explained_variance"))], ["L0 (active latents per token)",
+                                                                                _fmt(m.get("l0"), 1)],
+                    ["dead latents", f"{m.get('dead_latents', 'n/a')} of {a.data.get('config', {}).get('width', '?')}"],
+                    ["CE clean / spliced (nats/token)", f"{_fmt(ce.get('ce_clean'))} / {_fmt(ce.get('ce_spliced'))}"],
+                    ["CE increase (nats/token)", _fmt(ce.get("ce_increase"))], ["CE-loss score", _fmt(ce.get("ce_loss_score"))]]
+            config = a.data.get("config", {})
+            blocks.append(Block("table", title=f"SAE {_label(a.folder)}: {config.get('arch', '?')}, width "
+                                               f"{config.get('width', '?')}, k {config.get('k', '?')}, hook "
+                                               f"{a.data.get('hook_name', '?')}", source=self.source(a),
+                                headers=["metric", "value"], rows=rows))
+        for diff in self.of("sae_diff"):
+            blocks.append(self._diff_summary(diff))
+            blocks.append(Block("cards", title=f"Top latents of {_label(diff.folder)}", source=self.source(diff),
+                                cards=self._cards(diff)))
+        intro = ("Model diffing with a sparse autoencoder: latents ranked by the paired rise of their mean activation "
+                 "from the base store to the tuned store on the same conversations. Each card gives the rise with "
+                 "its bootstrap 95% CI, the attribution to the persona score where measured, the latent's "
+                 "activation histogram in both stores, and its top-activating contexts, each token coloured by the "
+                 "latent's activation there (darker = stronger; the outlined token is the maximum).")
+        return Section("sae", "SAE features", intro, blocks)
+
+    def _diff_summary(self, diff: Artifact) -> Block:
+        control = diff.data.get("control", {})
+        null = control.get("paired_null") or {}
+        top = diff.data["latents"][0] if diff.data.get("latents") else {}
+        text = (f"{diff.data.get('n_rows')} rows, layer {diff.data.get('layer')}, base store "
+                f"{diff.data.get('base_store')}, tuned store {diff.data.get('tuned_store')}. Top rise "
+                f"{_fmt(top.get('delta'), 4)} (latent {top.get('latent')}); random-halves control's largest rise "
+                f"{_fmt(control.get('max_delta'), 4)}")
+        if null:
+            text += (f"; paired sign-flip null ({null.get('n_permutations')} permutations): largest rise 95th "
+                     f"percentile {_fmt(null.get('max_delta_95th'), 4)}")
+        return Block("text", text=text + ".")
+
+    def _cards(self, diff: Artifact) -> list[dict]:
+        attribution = self._attribution_for(diff.data.get("sae"))
+        attributed = {item["latent"]: item for item in (attribution.data.get("latents", []) if attribution else [])}
+        examples = [e for e in self.of("sae_examples") if same_path(e.data.get("sae"), diff.data.get("sae"))]
+        if not examples and len(self.of("sae_examples")) == 1 and len(self.of("sae_diff")) == 1:
+            examples = self.of("sae_examples")
+        base_name = _label(diff.data.get("base_store", "base"))
+        tuned_name = _label(diff.data.get("tuned_store", "tuned"))
+        cards = []
+        for item in diff.data.get("latents", [])[: self.settings.latents]:
+            latent = item["latent"]
+            stats = [["diff rank", item.get("rank")],
+                     ["rise in mean activation [95% CI]", _with_ci(item.get("delta"), item.get("delta_ci95"), 4)],
+                     ["effect size (mean / SD of paired rises)", _fmt(item.get("effect_size"), 2)],
+                     ["firing rate base → tuned", f"{_fmt(item.get('firing_base'))} → {_fmt(item.get('firing_tuned'))}"]]
+            if latent in attributed:
+                at = attributed[latent]
+                stats.append(["attribution to the score [95% CI]", _with_ci(at.get("mean_attribution"), at.get("ci95"), 4)])
+                stats.append(["attribution rank", at.get("rank")])
+            elif attribution:
+                stats.append(["attribution", f"not in the top {len(attributed)} of {_label(attribution.folder)}"])
+            histogram = ""
+            if item.get("histogram"):
+                histogram = _figure(figures.latent_histogram_figure(item["histogram"], latent, base_name, tuned_name),
+                                    self._figures)
+            contexts = []
+            for ex in examples:
+                self.source(ex)
+                for store, entry in ex.data.get("stores", {}).items():
+                    found = entry.get("examples", {}).get(str(latent), [])[: self.settings.examples]
+                    if not found:
+                        continue
+                    scale = max(max(c["activations"], default=0) for c in found) or 1.0
+                    for c in found:
+                        contexts.append({"store": _label(store), "row": c.get("id", c.get("row")),
+                                         "activation": _fmt(c.get("activation"), 2),
+                                         "tokens": highlight(c["tokens"], c["activations"], scale,
+                                                             focus=c.get("focus"))})
+            cards.append({"latent": latent, "stats": stats, "histogram": histogram, "contexts": contexts})
+        return cards
+
+    def _attribution_for(self, sae_path) -> Artifact | None:
+        found = [a for a in self.of("sae_attribution") if same_path(a.data.get("sae"), sae_path)]
+        if found:
+            return found[0]
+        return self.of("sae_attribution")[0] if len(self.of("sae_attribution")) == 1 else None
+
+    def attributions(self) -> Section | None:
+        blocks = []
+        for a in self.of("sae_attribution"):
+            score = a.data.get("score", "score")
+            rows = [[item["rank"], item["latent"], _with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
+                     _fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
+            blocks.append(Block("table", title=f"Latents ranked by mean attribution to {score} "
+                                               f"({a.data.get('n_examples')} examples)", source=self.source(a),
+                                headers=["rank", "latent", "mean attribution [95% CI]", "share of examples positive"],
+                                rows=rows))
+            items = []
+            for item in a.data.get("latents", [])[: self.settings.attributions]:
+                for example in item.get("top_examples", [])[:2]:
+                    convs = example.get("conversations", [])
+                    scale = max((abs(v) for c in convs for v in c.get("attribution", [])), default=0) or 1.0
+                    shown = []
+                    for conv in convs:
+                        start, end = conv.get("response") or [0, len(conv["tokens"])]
+                        shown.append({
+                            "id": conv.get("id"), "score": _fmt(conv.get("score"), 3),
+                            "total": _fmt(conv.get("attribution_total"), 4),
+                            "prompt": highlight(conv["tokens"][:start], conv["attribution"][:start], scale, signed=True),
+                            "answer": highlight(conv["tokens"][start:end], conv["attribution"][start:end], scale,
+                                                signed=True)})
+                    items.append({"latent": item["latent"], "example": example.get("example"),
+                                  "attribution": _fmt(example.get("attribution"), 4), "conversations": shown})
+            if items:
+                blocks.append(Block("tokens", title=f"Per-token attribution of the top latents, {_label(a.folder)}",
+                                    source=self.source(a), items=items))
+        intro = ("Attribution patching through the SAE: each latent's activation times the gradient of the score "
+                 "(for MC items, the log-odds of the misaligned option). Red tokens push the score up, blue push it "
+                 "down; each example's misaligned and aligned answers are shown together on one colour scale, so "
+                 "you can see where the misaligned content lights up and where it does not.")
+        return Section("attributions", "Attributions", intro, blocks)
+
+    def provenance_section(self) -> Section:
+        rows = []
+        for anchor, a in sorted(self.used.items(), key=lambda kv: str(kv[1].path)):
+            s = source_of(a)
+            rows.append([{"anchor": anchor, "text": s["path"]}, a.kind, s["sha256"], s["model"], s["version"],
+                         s["created"], s["command"]])
+        intro = (f"Every artifact drawn above, with the SHA-256 of the file as read. This report was built by "
+                 f"persona_probe {__version__}.")
+        return Section("provenance", "Provenance", intro,
+                       [Block("table", headers=["artifact", "kind", "sha256 (first 16)", "model", "toolkit",
+                                                "created", "command"], rows=rows)])
+
+
+def render(sections: list[Section], settings: ReportSettings, run_dirs: list[str]) -> str:
+    from importlib import resources
+
+    import jinja2
+    from plotly.offline import get_plotlyjs
+
+    template_text = (resources.files("persona_probe") / "report" / "report.html.j2").read_text()
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(template_text)
+    prov = provenance()
+    return template.render(title=settings.title, sections=sections, plotly_js=get_plotlyjs(),
+                           run_dirs=[str(d) for d in run_dirs], built=prov["created"], version=__version__,
+                           command=redact(prov["command"]))
+
+
+def build_report(run_dirs: list[str | Path], out: str | Path, settings: ReportSettings | None = None) -> dict:
+    """Write one self-contained HTML file drawing every artifact under ``run_dirs``; return size and timing."""
+    settings = settings or ReportSettings()
+    start = time.perf_counter()
+    artifacts = find_artifacts(run_dirs)
+    if not artifacts:
+        raise PersonaProbeError(f"no persona-probe artifacts under {', '.join(map(str, run_dirs))}; pass the folders "
+                                "that evaluate, probe, direction, steer, ablate or sae commands wrote")
+    builder = ReportBuilder(artifacts, settings)
+    sections = builder.sections()
+    page = render(sections, settings, [str(d) for d in run_dirs])
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, page)
+    return {"path": str(out), "bytes": len(page.encode("utf-8")), "seconds": time.perf_counter() - start,
+            "sections": [s.id for s in sections], "artifacts": len(builder.used)}
+
