@@ -11,13 +11,12 @@ from test_cli_cache import run_cli
 QUICK: list = []  # small evaluation files, filled in by the fixture: a few questions, MC items and passages
 
 
-@pytest.fixture(scope="module")
-def direction(tiny_llama, tmp_path_factory):
+def quick_evaluation_args(work) -> list:
+    """Small evaluation files (3 questions, 8 MC items, 4 neutral passages) and the options that use them."""
     from importlib import resources
 
     import yaml
 
-    work = tmp_path_factory.mktemp("interventions")
     data = resources.files("persona_probe") / "data"
     questions = yaml.safe_load((data / "questions" / "core.yaml").read_text())[:3]
     (work / "q.yaml").write_text(yaml.safe_dump(questions))
@@ -25,8 +24,14 @@ def direction(tiny_llama, tmp_path_factory):
     (work / "mc.yaml").write_text(yaml.safe_dump(items))
     passages = (data / "neutral" / "passages.jsonl").read_text().splitlines()[:4]
     (work / "neutral.jsonl").write_text("\n".join(passages) + "\n")
-    QUICK[:] = ["--questions", work / "q.yaml", "--samples", "1", "--max-new-tokens", "8", "--mc", work / "mc.yaml",
-                "--neutral", work / "neutral.jsonl"]
+    return ["--questions", work / "q.yaml", "--samples", "1", "--max-new-tokens", "8", "--mc", work / "mc.yaml",
+            "--neutral", work / "neutral.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def direction(tiny_llama, tmp_path_factory):
+    work = tmp_path_factory.mktemp("interventions")
+    QUICK[:] = quick_evaluation_args(work)
     run_cli("-q", "data", "contrast", "--questions", "builtin:core", "--out", work / "contrast.jsonl")
     run_cli("-q", "cache", "--model", tiny_llama, "--data", work / "contrast.jsonl", "--pool", "last-prompt",
             "--out", work / "store")
