@@ -54,11 +54,12 @@ return {figures: figs.length, drawn: drawn.length, tokens: toks.length, coloured
 """
 
 
-def check_report(path: str | Path, screenshot: str | Path | None = None, sections: bool = False,
+def check_report(path: str | Path, screenshot: str | Path | None = None, crops: dict[str, str] | None = None,
                  width: int = 1400, timeout: float = 30.0) -> BrowserCheck:
     """Load ``path`` in headless Chromium, wait for plotly to draw, and report what rendered.
 
-    ``screenshot``: a PNG of the whole page; with ``sections``, also one PNG per section beside it.
+    ``screenshot``: a PNG of the whole page. ``crops``: file stem -> CSS selector; each first
+    matching element is saved as ``<stem>.png`` beside the screenshot.
     """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -93,13 +94,13 @@ def check_report(path: str | Path, screenshot: str | Path | None = None, section
             time.sleep(0.5)  # plotly's responsive figures redraw on resize
             driver.save_screenshot(str(screenshot))
             shots.append(screenshot)
-            if sections:
-                from selenium.webdriver.common.by import By
+            from selenium.webdriver.common.by import By
 
-                for element in driver.find_elements(By.CSS_SELECTOR, "main > section"):
-                    name = element.get_attribute("id")
-                    shot = screenshot.with_name(f"{screenshot.stem}-{name}.png")
-                    element.screenshot(str(shot))
+            for stem, selector in (crops or {}).items():
+                elements = driver.find_elements(By.CSS_SELECTOR, selector)
+                if elements:
+                    shot = screenshot.with_name(f"{stem}.png")
+                    elements[0].screenshot(str(shot))
                     shots.append(shot)
         return BrowserCheck(errors, state["figures"], state["drawn"], state["tokens"], state["coloured"],
                             state["sections"], state["injected"], shots)

@@ -105,15 +105,16 @@ def _with_ci(value, ci, digits: int = 3) -> str:
 
 
 def _layers(layers) -> str:
-    """[0, 1, 2, 5] -> "0-2, 5": layer lists in titles stay short."""
+    """[15] -> "layer 15"; [0, 1, 2, 5] -> "layers 0-2, 5": layer lists in titles stay short."""
     if not isinstance(layers, list) or not layers:
-        return str(layers)
+        return f"layers {layers}"
     runs, start = [], layers[0]
-    for prev, cur in zip(layers, layers[1:] + [None]):
-        if cur != prev + 1 if cur is not None else True:
-            runs.append(str(start) if start == prev else f"{start}-{prev}")
-            start = cur
-    return ", ".join(runs)
+    for i, layer in enumerate(layers):
+        if i + 1 == len(layers) or layers[i + 1] != layer + 1:
+            runs.append(str(start) if start == layer else f"{start}-{layer}")
+            if i + 1 < len(layers):
+                start = layers[i + 1]
+    return ("layer " if len(layers) == 1 else "layers ") + ", ".join(runs)
 
 
 def _label(path: Path | str) -> str:
@@ -345,7 +346,7 @@ class ReportBuilder:
                 continue
             layers = a.extra["cfg"].get("layers") or a.data.get("layers")
             blocks.append(self.figure(figures.steering_figure(points), a,
-                                      f"Dose-response at layer {_layers(layers)}, {a.data.get('positions', '')} positions"))
+                                      f"Dose-response at {_layers(layers)}, {a.data.get('positions', '')} positions"))
             blocks.append(self._side_effects_table(a))
             trend = a.data.get("trend") or {}
             if trend:
@@ -411,7 +412,7 @@ class ReportBuilder:
             if not conditions:
                 continue
             layers = a.extra["cfg"].get("layers")
-            blocks.append(self.figure(figures.ablation_figure(conditions), a, f"Ablation at layer {_layers(layers)} (blue: as is, red: direction ablated, grey: "
+            blocks.append(self.figure(figures.ablation_figure(conditions), a, f"Ablation at {_layers(layers)} (blue: as is, red: direction ablated, grey: "
                                       "same-norm random directions ablated; bars: 95% CI)"))
             rows = [[name, _with_ci(c.get("em_rate"), c.get("em_ci95")), _with_ci(c.get("mc_score"), c.get("mc_ci95")),
                      _fmt(c.get("mean_coherence"), 1), _fmt(c.get("neutral_perplexity"), 2),
