@@ -30,7 +30,8 @@ class Block:
 
     kind: str
     title: str = ""
-    source: dict | None = None
+    sources: list = field(default_factory=list)
+    """Source lines (``source_of``) of every artifact the block draws."""
     figure_html: str = ""
     headers: list = field(default_factory=list)
     rows: list = field(default_factory=list)
@@ -147,8 +148,10 @@ class ReportBuilder:
         self.used[_anchor(artifact)] = artifact
         return source_of(artifact)
 
-    def figure(self, fig, artifact: Artifact, title: str = "") -> Block:
-        return Block("figure", title=title, source=self.source(artifact), figure_html=_figure(fig, self._figures))
+    def figure(self, fig, artifacts: Artifact | list[Artifact], title: str = "") -> Block:
+        artifacts = artifacts if isinstance(artifacts, list) else [artifacts]
+        return Block("figure", title=title, sources=[self.source(a) for a in artifacts],
+                     figure_html=_figure(fig, self._figures))
 
     # Sections -----------------------------------------------------------------------------------------------
 
@@ -285,10 +288,8 @@ class ReportBuilder:
             if a.data.get("layer_norms") and a.data.get("layers"):
                 norms[_label(a.folder)] = (a.data["layers"], a.data["layer_norms"])
         if norms:
-            first = self.of("direction")[0]
-            for a in self.of("direction")[1:]:
-                self.source(a)
-            blocks.append(self.figure(figures.direction_norm_figure(norms), first, "Norm by layer"))
+            drawn = [a for a in self.of("direction") if a.data.get("layer_norms") and a.data.get("layers")]
+            blocks.append(self.figure(figures.direction_norm_figure(norms), drawn, "Norm by layer"))
         blocks += self._latent_cosines()
         intro = ("Cosine similarity between candidate persona directions: across sources at the same layer "
                  "(mean difference, probe, other data), across layers, and against SAE latents' decoder rows. "
@@ -313,7 +314,7 @@ class ReportBuilder:
             except (TypeError, KeyError, OSError):
                 continue  # e.g. a bf16 SAE, which numpy cannot hold: skip the figure rather than load torch
             decoder /= np.linalg.norm(decoder, axis=1, keepdims=True) + 1e-12
-            columns, names = [], []
+            columns, names, drawn = [], [], [diff]
             for d in directions:
                 path = d.folder / "direction.safetensors"
                 if not path.exists():
@@ -324,10 +325,10 @@ class ReportBuilder:
                     continue
                 columns.append(decoder @ (vector / (np.linalg.norm(vector) + 1e-12)))
                 names.append(_label(d.folder))
-                self.source(d)
+                drawn.append(d)
             if columns:
                 z = np.stack(columns, axis=1).round(4).tolist()
-                blocks.append(self.figure(figures.latent_cosine_figure(z, latents, names, layer), diff,
+                blocks.append(self.figure(figures.latent_cosine_figure(z, latents, names, layer), drawn,
                                           f"SAE latents (top of the diff) against directions, layer {layer}"))
         return blocks
 
@@ -381,7 +382,8 @@ class ReportBuilder:
         for name, e in effects.items():
             rows.append([name, _fmt(e.get("perplexity"), 2), _fmt(e.get("reference_perplexity"), 2),
                          _fmt(e.get("kl_mean"), 4), _fmt(e.get("kl_max"), 3), e.get("n_tokens", "n/a")])
-        return Block("table", title="Side effects on neutral text", source=self.source(a), collapsed=len(rows) > 10,
+        return Block("table", title="Side effects on neutral text", sources=[self.source(a)],
+                     collapsed=len(rows) > 10,
                      headers=["condition", "perplexity", "unsteered perplexity", "KL to unsteered, mean (nats/token)",
                               "KL max (nats)", "tokens"], rows=rows)
 
@@ -402,7 +404,8 @@ class ReportBuilder:
                 if r:
                     rows.append([f"{alpha:+g}", r.get("question", ""), r.get("answer", ""), r.get("label", ""),
                                  _fmt(r.get("aligned"), 0), _fmt(r.get("coherent"), 0)])
-        return Block("table", title="Example answers at each alpha (the same question and sample at every alpha)", source=self.source(a),
+        return Block("table", title="Example answers at each alpha (the same question and sample at every alpha)",
+                     sources=[self.source(a)],
                      headers=["alpha", "question", "answer", "judge label", "aligned", "coherent"], rows=rows)
 
     def ablation(self) -> Section | None:
@@ -412,13 +415,14 @@ class ReportBuilder:
             if not conditions:
                 continue
             layers = a.extra["cfg"].get("layers")
-            blocks.append(self.figure(figures.ablation_figure(conditions), a, f"Ablation at {_layers(layers)} (blue: as is, red: direction ablated, grey: "
-                                      "same-norm random directions ablated; bars: 95% CI)"))
+            title = (f"Ablation at {_layers(layers)} (blue: as is, red: direction ablated, grey: same-norm random "
+                     "directions ablated; bars: 95% CI)")
+            blocks.append(self.figure(figures.ablation_figure(conditions), a, title))
             rows = [[name, _with_ci(c.get("em_rate"), c.get("em_ci95")), _with_ci(c.get("mc_score"), c.get("mc_ci95")),
                      _fmt(c.get("mean_coherence"), 1), _fmt(c.get("neutral_perplexity"), 2),
                      _fmt(c.get("neutral_kl_mean"), 4), _fmt(c.get("neutral_kl_max"), 3)]
                     for name, c in conditions.items()]
-            blocks.append(Block("table", title="Conditions and side effects", source=self.source(a),
+            blocks.append(Block("table", title="Conditions and side effects", sources=[self.source(a)],
                                 headers=["condition", "EM rate [95% CI]", "MC score [95% CI]", "coherence",
                                          "neutral perplexity", "KL mean (nats/token)", "KL max (nats)"], rows=rows))
             claim = a.data.get("claim", {})
@@ -443,20 +447,22 @@ class ReportBuilder:
         for a in self.of("sae"):
             m = a.data.get("metrics", {})
             ce = m.get("ce") or {}
-            rows = [["explained variance", _fmt(m.get("explained_variance"))], ["L0 (active latents per token)",
-                                                                                _fmt(m.get("l0"), 1)],
-                    ["dead latents", f"{m.get('dead_latents', 'n/a')} of {a.data.get('config', {}).get('width', '?')}"],
-                    ["CE clean / spliced (nats/token)", f"{_fmt(ce.get('ce_clean'))} / {_fmt(ce.get('ce_spliced'))}"],
-                    ["CE increase (nats/token)", _fmt(ce.get("ce_increase"))], ["CE-loss score", _fmt(ce.get("ce_loss_score"))]]
             config = a.data.get("config", {})
+            rows = [["explained variance", _fmt(m.get("explained_variance"))],
+                    ["L0 (active latents per token)", _fmt(m.get("l0"), 1)],
+                    ["dead latents", f"{m.get('dead_latents', 'n/a')} of {config.get('width', '?')}"],
+                    ["CE clean / spliced (nats/token)", f"{_fmt(ce.get('ce_clean'))} / {_fmt(ce.get('ce_spliced'))}"],
+                    ["CE increase (nats/token)", _fmt(ce.get("ce_increase"))],
+                    ["CE-loss score", _fmt(ce.get("ce_loss_score"))]]
             blocks.append(Block("table", title=f"SAE {_label(a.folder)}: {config.get('arch', '?')}, width "
                                                f"{config.get('width', '?')}, k {config.get('k', '?')}, hook "
-                                               f"{a.data.get('hook_name', '?')}", source=self.source(a),
+                                               f"{a.data.get('hook_name', '?')}", sources=[self.source(a)],
                                 headers=["metric", "value"], rows=rows))
         for diff in self.of("sae_diff"):
             blocks.append(self._diff_summary(diff))
-            blocks.append(Block("cards", title=f"Top latents of {_label(diff.folder)}", source=self.source(diff),
-                                cards=self._cards(diff)))
+            cards, drawn = self._cards(diff)
+            blocks.append(Block("cards", title=f"Top latents of {_label(diff.folder)}",
+                                sources=[self.source(a) for a in drawn], cards=cards))
         intro = ("Model diffing with a sparse autoencoder: latents ranked by the paired rise of their mean activation "
                  "from the base store to the tuned store on the same conversations. Each card gives the rise with "
                  "its bootstrap 95% CI, the attribution to the persona score where measured, the latent's "
@@ -477,7 +483,8 @@ class ReportBuilder:
                      f"percentile {_fmt(null.get('max_delta_95th'), 4)}")
         return Block("text", text=text + ".")
 
-    def _cards(self, diff: Artifact) -> list[dict]:
+    def _cards(self, diff: Artifact) -> tuple[list[dict], list[Artifact]]:
+        """The latent cards of one diff, and every artifact they draw from."""
         attribution = self._attribution_for(diff.data.get("sae"))
         attributed = {item["latent"]: item for item in (attribution.data.get("latents", []) if attribution else [])}
         examples = [e for e in self.of("sae_examples") if same_path(e.data.get("sae"), diff.data.get("sae"))]
@@ -504,7 +511,6 @@ class ReportBuilder:
                                     self._figures)
             contexts = []
             for ex in examples:
-                self.source(ex)
                 for store, entry in ex.data.get("stores", {}).items():
                     found = entry.get("examples", {}).get(str(latent), [])[: self.settings.examples]
                     if not found:
@@ -516,7 +522,7 @@ class ReportBuilder:
                                          "tokens": highlight(c["tokens"], c["activations"], scale,
                                                              focus=c.get("focus"))})
             cards.append({"latent": latent, "stats": stats, "histogram": histogram, "contexts": contexts})
-        return cards
+        return cards, [diff, *examples, *([attribution] if attribution else [])]
 
     def _attribution_for(self, sae_path) -> Artifact | None:
         found = [a for a in self.of("sae_attribution") if same_path(a.data.get("sae"), sae_path)]
@@ -531,7 +537,7 @@ class ReportBuilder:
             rows = [[item["rank"], item["latent"], _with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
                      _fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
             blocks.append(Block("table", title=f"Latents ranked by mean attribution to {score} "
-                                               f"({a.data.get('n_examples')} examples)", source=self.source(a),
+                                               f"({a.data.get('n_examples')} examples)", sources=[self.source(a)],
                                 headers=["rank", "latent", "mean attribution [95% CI]", "share of examples positive"],
                                 rows=rows))
             items = []
@@ -552,7 +558,7 @@ class ReportBuilder:
                                   "attribution": _fmt(example.get("attribution"), 4), "conversations": shown})
             if items:
                 blocks.append(Block("tokens", title=f"Per-token attribution of the top latents, {_label(a.folder)}",
-                                    source=self.source(a), items=items))
+                                    sources=[self.source(a)], items=items))
         intro = ("Attribution patching through the SAE: each latent's activation times the gradient of the score "
                  "(for MC items, the log-odds of the misaligned option). Red tokens push the score up, blue push it "
                  "down; each example's misaligned and aligned answers are shown together on one colour scale, so "
