@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import subprocess
 import sys
 from html.parser import HTMLParser
 
@@ -182,6 +183,16 @@ def test_model_text_is_escaped_everywhere(planted_report):
     assert "&lt;img src=x onerror=&#34;window.__persona_probe_xss=2&#34;&gt;" in page
     # Secrets in a recorded command line stay out of the report.
     assert "sk-secretsecret123" not in page and "--api-key [redacted]" in page
+
+
+def test_building_a_report_imports_no_model_library(study, tmp_path):
+    """The report reads artifacts only: not even torch is imported, let alone a model loaded."""
+    code = ("import sys; from persona_probe.report import build_report; build_report([sys.argv[1]], sys.argv[2]); "
+            "print([m for m in ('torch', 'transformers', 'transformer_lens', 'sae_lens') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code, str(study), str(tmp_path / "r.html")], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / "r.html").stat().st_size > 4e6  # plotly's JS alone is about 4.8 MB
 
 
 def test_bad_report_input_is_one_clear_line(tmp_path):

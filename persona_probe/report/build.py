@@ -293,7 +293,8 @@ class ReportBuilder:
         blocks += self._latent_cosines()
         intro = ("Cosine similarity between candidate persona directions: across sources at the same layer "
                  "(mean difference, probe, other data), across layers, and against SAE latents' decoder rows. "
-                 "The norm is that of the raw difference of means before normalising.")
+                 "The norm is that of each raw vector before normalising: for mean-difference directions, the "
+                 "distance between the two means in residual-stream units; for a probe, its weight vector.")
         return Section("directions", "Directions", intro, blocks)
 
     def _latent_cosines(self) -> list[Block]:

@@ -97,12 +97,12 @@ def cosine_sources_figure(per_source: dict[str, dict], reference: str) -> go.Fig
 
 
 def direction_norm_figure(norms: dict[str, tuple[list[int], list[float]]]) -> go.Figure:
-    """The norm of each direction's raw (unnormalised) difference vector, by layer."""
+    """The norm of each direction's raw vector before normalising (a difference of means, or a probe's weights)."""
     fig = go.Figure()
     for name, (layers, values) in norms.items():
         fig.add_trace(go.Scatter(x=layers, y=values, mode="lines+markers", marker=dict(size=5), name=label(name)))
     fig.update_xaxes(title_text="layer")
-    fig.update_yaxes(title_text="norm of the difference of means (residual units)")
+    fig.update_yaxes(title_text="raw norm (log scale)", type="log")
     return _style(fig, height=360)
 
 
