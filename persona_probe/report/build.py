@@ -340,8 +340,8 @@ class ReportBuilder:
             points = []
             for p in a.data.get("curve", []):
                 direction = dict(p["direction"])
-                judged = read_jsonl(a.folder / "conditions" / names.get(("steered", p["alpha"]), "") / "judged.jsonl") \
-                    if ("steered", p["alpha"]) in names else []
+                judged = read_jsonl(a.folder / "conditions" / names[p["alpha"]] / "judged.jsonl") \
+                    if p["alpha"] in names else []
                 direction["coherence_ci95"] = _coherence_ci(judged)
                 points.append({"alpha": p["alpha"], "direction": direction, "random": p.get("random", [])})
             if not points:
@@ -361,18 +361,17 @@ class ReportBuilder:
         return Section("steering", "Steering", intro, [b for b in blocks if b is not None])
 
     @staticmethod
-    def _condition_names(a: Artifact) -> dict:
-        """(kind, alpha) -> the condition folder name, read from side_effects.json's recorded conditions."""
+    def _condition_names(a: Artifact) -> dict[float, str]:
+        """alpha -> the folder of the direction's condition at that alpha, from side_effects.json's records."""
         names = {}
         for name, entry in a.extra.get("side_effects", {}).items():
             cond = entry.get("condition", {})
             if cond.get("kind") == "as-is":
-                names[("steered", 0.0)] = name
+                names[0.0] = name
             elif cond.get("kind") == "steered":
-                names[("steered", float(cond.get("alpha")))] = name
-        for folder in (a.folder / "conditions").glob("*") if (a.folder / "conditions").exists() else []:
-            if folder.name == "as-is":
-                names.setdefault(("steered", 0.0), "as-is")
+                names[float(cond.get("alpha"))] = name
+        if (a.folder / "conditions" / "as-is").exists():
+            names.setdefault(0.0, "as-is")
         return names
 
     def _side_effects_table(self, a: Artifact) -> Block | None:
@@ -388,8 +387,8 @@ class ReportBuilder:
                      headers=["condition", "perplexity", "unsteered perplexity", "KL to unsteered, mean (nats/token)",
                               "KL max (nats)", "tokens"], rows=rows)
 
-    def _example_answers(self, a: Artifact, names: dict) -> Block | None:
-        per_alpha = sorted((alpha, name) for (kind, alpha), name in names.items() if kind == "steered")
+    def _example_answers(self, a: Artifact, names: dict[float, str]) -> Block | None:
+        per_alpha = sorted(names.items())
         if not per_alpha:
             return None
         reference = read_jsonl(a.folder / "conditions" / per_alpha[0][1] / "judged.jsonl")
