@@ -38,8 +38,14 @@ class Artifact:
     def provenance(self) -> dict:
         return self.data.get("provenance") or self.extra.get("cfg", {}).get("provenance") or {}
 
+    def models(self) -> list[dict]:
+        """Every model identity this artifact records (a base/tuned pair gives two), base before tuned."""
+        return [source[key] for source in (self.data, self.extra.get("cfg", {}))
+                for key in ("model", "base_model", "tuned_model") if isinstance(source.get(key), dict)]
+
     @property
     def model(self) -> dict | None:
+        """The model a source line names: the artifact's one model, or the tuned one of a pair."""
         for source in (self.data, self.extra.get("cfg", {})):
             for key in ("model", "tuned_model", "base_model"):
                 if isinstance(source.get(key), dict):
@@ -47,16 +53,14 @@ class Artifact:
         return None
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path) -> tuple[dict, str] | None:
+    """A JSON object and the SHA-256 of the bytes it was parsed from (one read serves both), or None."""
     try:
-        data = json.loads(path.read_text())
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    return data if isinstance(data, dict) else None
+    return (data, hashlib.sha256(raw).hexdigest()) if isinstance(data, dict) else None
 
 
 def _classify(path: Path, data: dict) -> str | None:
@@ -79,22 +83,22 @@ def _classify(path: Path, data: dict) -> str | None:
 
 
 def _load(path: Path) -> Artifact | None:
-    data = _read_json(path)
-    if data is None:
+    read = _read_json(path)
+    if read is None:
         return None
+    data, sha256 = read
     if path.name == "cfg.json" and data.get("kind") in ("steer_run", "ablate_run"):
-        results_path = path.parent / "results.json"
-        results = _read_json(results_path)
+        results = _read_json(path.parent / "results.json")
         if results is None:
             return None  # a run that has not finished: nothing to draw yet
         kind = "steer" if data["kind"] == "steer_run" else "ablate"
-        side_effects = _read_json(path.parent / "side_effects.json") or {}
-        return Artifact(kind, results_path, results, file_sha256(results_path),
-                        {"cfg": data, "side_effects": side_effects})
+        side_effects = _read_json(path.parent / "side_effects.json")
+        return Artifact(kind, path.parent / "results.json", *results,
+                        {"cfg": data, "side_effects": side_effects[0] if side_effects else {}})
     kind = _classify(path, data)
     if kind is None:
         return None
-    return Artifact(kind, path, data, file_sha256(path))
+    return Artifact(kind, path, data, sha256)
 
 
 def find_artifacts(run_dirs: list[str | Path]) -> list[Artifact]:

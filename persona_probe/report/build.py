@@ -144,8 +144,14 @@ class ReportBuilder:
     def of(self, kind: str) -> list[Artifact]:
         return self.by_kind.get(kind, [])
 
+    def use(self, artifact: Artifact) -> str:
+        """Mark an artifact as drawn (it gets a provenance row); its anchor there."""
+        anchor = _anchor(artifact)
+        self.used[anchor] = artifact
+        return anchor
+
     def source(self, artifact: Artifact) -> dict:
-        self.used[_anchor(artifact)] = artifact
+        self.use(artifact)
         return source_of(artifact)
 
     def figure(self, fig, artifacts: Artifact | list[Artifact], title: str = "") -> Block:
@@ -213,8 +219,7 @@ class ReportBuilder:
 
     def _result_row(self, artifact: Artifact, model: str, intervention: str, values: dict, mc, mc_ci,
                     system: str | None) -> list:
-        self.used[_anchor(artifact)] = artifact
-        return [{"link": "#" + _anchor(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
+        return [{"link": "#" + self.use(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
                 intervention,
                 _with_ci(values.get("em_rate"), values.get("em_ci95")), _with_ci(mc, mc_ci),
                 _fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
@@ -223,16 +228,12 @@ class ReportBuilder:
         seen: dict[str, list] = {}
         for artifacts in self.by_kind.values():
             for a in artifacts:
-                for source in (a.data, a.extra.get("cfg", {})):
-                    for key in ("model", "base_model", "tuned_model"):
-                        m = source.get(key)
-                        if not isinstance(m, dict):
-                            continue
-                        ident = f"{m.get('spec')}|{m.get('sha256')}|{m.get('adapter')}"
-                        row = seen.setdefault(ident, [m.get("spec", "?"), m.get("name", "?"),
-                                                      m.get("architecture", "?"), m.get("adapter") or "none",
-                                                      str(m.get("sha256") or "not recorded")[:16], set()])
-                        row[5].add(a.kind)
+                for m in a.models():
+                    ident = f"{m.get('spec')}|{m.get('sha256')}|{m.get('adapter')}"
+                    row = seen.setdefault(ident, [m.get("spec", "?"), m.get("name", "?"), m.get("architecture", "?"),
+                                                  m.get("adapter") or "none",
+                                                  str(m.get("sha256") or "not recorded")[:16], set()])
+                    row[5].add(a.kind)
         return [row[:5] + [", ".join(sorted(row[5]))] for row in seen.values()]
 
     def _data_sources(self) -> list[list]:
@@ -336,13 +337,12 @@ class ReportBuilder:
     def steering(self) -> Section | None:
         blocks = []
         for a in self.of("steer"):
-            names = self._condition_names(a)
+            judged = {alpha: read_jsonl(a.folder / "conditions" / name / "judged.jsonl")
+                      for alpha, name in self._condition_names(a).items()}
             points = []
             for p in a.data.get("curve", []):
                 direction = dict(p["direction"])
-                judged = read_jsonl(a.folder / "conditions" / names[p["alpha"]] / "judged.jsonl") \
-                    if p["alpha"] in names else []
-                direction["coherence_ci95"] = _coherence_ci(judged)
+                direction["coherence_ci95"] = _coherence_ci(judged.get(p["alpha"], []))
                 points.append({"alpha": p["alpha"], "direction": direction, "random": p.get("random", [])})
             if not points:
                 continue
@@ -354,7 +354,7 @@ class ReportBuilder:
             if trend:
                 blocks.append(Block("text", text="Spearman correlation with alpha: " + ", ".join(
                     f"{k.replace('_spearman', '').replace('_', ' ')} {_fmt(v, 2)}" for k, v in trend.items())))
-            blocks.append(self._example_answers(a, names))
+            blocks.append(self._example_answers(a, judged))
         intro = ("Steering adds alpha times the residual norm along the unit direction. The shaded band is the "
                  "95% CI (EM: Wilson; MC: bootstrap; coherence: normal approximation over answers). Grey: "
                  "same-norm random directions at the same alphas, the control a real effect must beat.")
@@ -387,20 +387,21 @@ class ReportBuilder:
                      headers=["condition", "perplexity", "unsteered perplexity", "KL to unsteered, mean (nats/token)",
                               "KL max (nats)", "tokens"], rows=rows)
 
-    def _example_answers(self, a: Artifact, names: dict[float, str]) -> Block | None:
-        per_alpha = sorted(names.items())
+    def _example_answers(self, a: Artifact, judged: dict[float, list[dict]]) -> Block | None:
+        """The same questions' answers at every alpha; ``judged``: alpha -> that condition's judged rows."""
+        per_alpha = sorted(judged.items())
         if not per_alpha:
             return None
-        reference = read_jsonl(a.folder / "conditions" / per_alpha[0][1] / "judged.jsonl")
+        reference = per_alpha[0][1]
         first_per_question: dict = {}
         for r in sorted(reference, key=lambda r: str(r.get("id"))):
             first_per_question.setdefault(r.get("question_id", r.get("id")), r.get("id"))
         chosen = list(first_per_question.values())[: self.settings.answers]
         rows = []
-        for alpha, name in per_alpha:
-            judged = {r.get("id"): r for r in read_jsonl(a.folder / "conditions" / name / "judged.jsonl")}
+        for alpha, rows_at_alpha in per_alpha:
+            by_id = {r.get("id"): r for r in rows_at_alpha}
             for rid in chosen:
-                r = judged.get(rid)
+                r = by_id.get(rid)
                 if r:
                     rows.append([f"{alpha:+g}", r.get("question", ""), r.get("answer", ""), r.get("label", ""),
                                  _fmt(r.get("aligned"), 0), _fmt(r.get("coherent"), 0)])

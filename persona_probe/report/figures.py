@@ -31,14 +31,13 @@ def _style(fig: go.Figure, height: int = 380, legend: bool = True) -> go.Figure:
     return fig
 
 
-def _band(fig, x, low, high, colour, name, row=None, col=None, legend=True):
-    """A shaded CI band: the upper edge, then the lower edge filled up to it."""
-    kw = dict(row=row, col=col) if row else {}
+def _band(fig, x, low, high, colour, name, row, col, legend=True):
+    """A shaded CI band in subplot (row, col): the upper edge, then the lower edge filled up to it."""
     fig.add_trace(go.Scatter(x=x, y=high, mode="lines", line=dict(width=0), hoverinfo="skip", showlegend=False,
-                             legendgroup=name), **kw)
+                             legendgroup=name), row=row, col=col)
     fig.add_trace(go.Scatter(x=x, y=low, mode="lines", line=dict(width=0), fill="tonexty",
                              fillcolor=_alpha(colour, 0.18), name=f"{name} 95% CI", hoverinfo="skip",
-                             showlegend=legend, legendgroup=name), **kw)
+                             showlegend=legend, legendgroup=name), row=row, col=col)
 
 
 def _alpha(hex_colour: str, alpha: float) -> str:

@@ -33,12 +33,18 @@ class LatentStats:
 
 
 @torch.no_grad()
+def encoded_rows(sae, acts_per_row, massive_factor: float | None = 20.0):
+    """``[tokens, d_sae]`` latent activations per row, massive-activation positions left out."""
+    for acts in acts_per_row:
+        acts = drop_massive_rows(acts.float(), massive_factor)
+        yield sae.encode(acts.to(sae.device)).cpu()
+
+
+@torch.no_grad()
 def latent_stats(sae, acts_per_row, massive_factor: float | None = 20.0) -> LatentStats:
     """Per-row latent statistics; ``acts_per_row`` yields ``[tokens, d_in]`` (one row of a pooled store is 1 token)."""
     means, rates = [], []
-    for acts in acts_per_row:
-        acts = drop_massive_rows(acts.float(), massive_factor)
-        latents = sae.encode(acts.to(sae.device)).cpu()
+    for latents in encoded_rows(sae, acts_per_row, massive_factor):
         means.append(latents.mean(0))
         rates.append((latents > 0).float().mean(0))
     return LatentStats(torch.stack(means), torch.stack(rates))
@@ -70,10 +76,7 @@ def activation_histograms(sae, base_rows, tuned_rows, latents: list[int], bins: 
     tokens, and one tall bar at zero would flatten the rest.
     """
     def values(rows):
-        out = []
-        for acts in rows:
-            acts = drop_massive_rows(acts.float(), massive_factor)
-            out.append(sae.encode(acts.to(sae.device)).cpu()[:, latents])
+        out = [encoded[:, latents] for encoded in encoded_rows(sae, rows, massive_factor)]
         return torch.cat(out) if out else torch.zeros(0, len(latents))
 
     base, tuned = values(base_rows), values(tuned_rows)
