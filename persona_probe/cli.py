@@ -123,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     cosine.add_argument("directions", nargs="+", help="direction folders; the first is the reference")
     cosine.add_argument("--out", default=None, help="also write the full matrices to this JSON file")
     cosine.set_defaults(handler=_direction_cosine)
+    project = direction_commands.add_parser(
+        "project", help="projection shift along a direction from one model to another on the same prompts",
+        description="Project each row of two pooled stores of the same rows (e.g. a --tuned pair on neutral "
+                    "prompts) on the direction at every layer; the mean paired shift (tuned - base) with a "
+                    "bootstrap 95%% CI, also in units of the base projections' standard deviation.")
+    project.add_argument("--direction", required=True, help="direction folder")
+    project.add_argument("--base", required=True, help="pooled store of the reference model")
+    project.add_argument("--tuned", required=True, help="pooled store of the other model, same rows")
+    project.add_argument("--out", required=True, help="JSON file to write")
+    project.set_defaults(handler=_direction_project)
 
     from . import experiments
 
@@ -486,6 +496,15 @@ def _direction_cosine(args: argparse.Namespace) -> None:
         atomic_write_json(args.out, {"kind": "direction_cosine", "directions": list(args.directions), **table,
                                      "provenance": provenance()})
         print(f"wrote {args.out}")
+
+
+def _direction_project(args: argparse.Namespace) -> None:
+    from .projection import write_projection_shift
+
+    result = write_projection_shift(args.base, args.tuned, args.direction, args.out)
+    for layer, shift, ci, sd in zip(result["layers"], result["shift"], result["ci95"], result["shift_in_sd"]):
+        print(f"layer {layer:3d}  shift {shift:+.4f}  95% CI {ci[0]:+.4f} {ci[1]:+.4f}  ({sd:+.3f} sd)")
+    print(f"wrote {args.out}: {result['rows']} rows")
 
 
 def _experiment(args: argparse.Namespace) -> None:

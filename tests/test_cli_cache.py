@@ -217,6 +217,18 @@ def test_probe_and_direction_commands(tiny_llama, tmp_path):
     assert "mean-difference direction over layers [0, 1]" in result.stdout
     from persona_probe.directions import Direction
     assert Direction.load(tmp_path / "dir").cfg["method"] == "mean-difference"
+    # The mean-difference direction's own shift is exactly its raw norm; base against itself moves nothing.
+    run_cli("direction", "project", "--direction", tmp_path / "dir", "--base", tmp_path / "pair" / "base",
+            "--tuned", tmp_path / "pair" / "tuned", "--out", tmp_path / "shift.json")
+    shift = json.loads((tmp_path / "shift.json").read_text())
+    norms = Direction.load(tmp_path / "dir").norms.tolist()
+    assert shift["kind"] == "projection_shift" and shift["rows"] == 60
+    assert shift["shift"] == pytest.approx(norms, rel=1e-4)
+    assert all(lo <= s <= hi and lo > 0 for s, (lo, hi) in zip(shift["shift"], shift["ci95"]))
+    from persona_probe.projection import projection_shift
+    same = projection_shift(ActivationStore(tmp_path / "pair" / "base"), ActivationStore(tmp_path / "pair" / "base"),
+                            Direction.load(tmp_path / "dir"))
+    assert same["shift"] == [0.0, 0.0]
     store = ActivationStore(tmp_path / "pair" / "base")
     labels = tmp_path / "labels.jsonl"
     labels.write_text("".join(json.dumps({"id": r["id"], "label": i % 2 == 0}) + "\n" for i, r in enumerate(store.rows)))
