@@ -197,6 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
         narrow.add_argument("--out", required=True, help="output chat JSONL")
         narrow.set_defaults(handler=_data_narrow)
 
+    from .demo import DemoConfig
+
+    demo = commands.add_parser(
+        "demo", help="the whole study on the embedded model organism: evaluate, cache, probe, SAE, steer, ablate, report",
+        description="Run every step of a study on a base model and its tuned twin (by default the embedded "
+                    "SmolLM2 and the shipped insecure-code organism, with the secure-code fine-tune as control), "
+                    "printing each persona-probe command as it runs, then write OUT/report.html. Finished steps "
+                    "are reused, so a rerun resumes.")
+    add_config_args(demo, DemoConfig)
+    demo.set_defaults(handler=_demo)
+
     from .finetune import FinetuneConfig
 
     finetune = commands.add_parser(
@@ -301,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
 _SIGNED_LIST_OPTIONS = ("--alphas",)
 
 
-def _join_signed_lists(argv: Sequence[str]) -> list[str]:
+def join_signed_lists(argv: Sequence[str]) -> list[str]:
     out, i = [], 0
     while i < len(argv):
         if argv[i] in _SIGNED_LIST_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
@@ -337,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "-q" in global_options or "--quiet" in global_options:
         os.environ["TQDM_DISABLE"] = "1"
     parser = build_parser()
-    args = parser.parse_args(_join_signed_lists(argv))
+    args = parser.parse_args(join_signed_lists(argv))
     _configure_logging(args.quiet)
     try:
         args.handler(args)
@@ -593,6 +604,15 @@ def _data_narrow(args: argparse.Namespace) -> None:
     rows = narrow_dataset(args.data_command, args.n, args.seed)
     atomic_write_text(args.out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
     print(f"wrote {args.out}: {len(rows)} rows of {args.data_command} (seed {args.seed})")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from .demo import DemoConfig, run_demo
+
+    record = run_demo(config_from_args(DemoConfig, args), progress=not args.quiet)
+    ran = sum(not s["reused"] for s in record["steps"])
+    print(f"demo finished in {record['seconds']:.0f} s ({ran} steps run, {len(record['steps']) - ran} reused); "
+          f"report: {record['report']['path']}")
 
 
 def _finetune(args: argparse.Namespace) -> None:

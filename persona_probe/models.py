@@ -307,6 +307,15 @@ def load_hf_model(spec: str, dtype: torch.dtype = torch.float32):
     return hf_model, tokenizer, identity
 
 
+def model_config(spec: str) -> dict:
+    """The transformers ``config.json`` of a spec's base weights (layer count, width), without loading them."""
+    folder, _ = _materialise(parse_spec(spec))
+    try:
+        return json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError) as err:
+        raise ModelSpecError(f"cannot read the config of {spec!r} in {folder}: {err}") from None
+
+
 def load_tokenizer(spec: str):
     """Only the tokenizer of a model spec (e.g. to show a store's tokens); loads no weights."""
     from transformers import AutoTokenizer
