@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .artifacts import atomic_write_json, provenance
 from .errors import PersonaProbeError
@@ -75,12 +77,25 @@ def _store_tokens(path: Path) -> int:
     return int(json.loads((path / "cfg.json").read_text())["n_tokens"])
 
 
-def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
-    """Every step of the demo, in order."""
-    out = Path(cfg.out)
+def projections(cfg: DemoConfig) -> dict[str, tuple[str, str]]:
+    """The projection shifts to measure: name -> (reference role, other role)."""
+    pairs = {"tuned": ("base", "tuned")}
+    if cfg.control != "none":
+        pairs.update({"control": ("base", "control"), "tuned-vs-control": ("control", "tuned")})
+    return pairs
+
+
+def resolved_layer(cfg: DemoConfig, n_layers: int) -> int:
     layer = n_layers // 2 if cfg.layer < 0 else cfg.layer
     if not 0 <= layer < n_layers:
         raise PersonaProbeError(f"--layer {cfg.layer}: the model has layers 0-{n_layers - 1}")
+    return layer
+
+
+def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
+    """Every step of the demo, in order."""
+    out = Path(cfg.out)
+    layer = resolved_layer(cfg, n_layers)
     inputs = out / "inputs"
     device = ("--device", cfg.device)
     sampling = ("--questions", "builtin:core", "--samples", str(cfg.samples), "--max-new-tokens",
@@ -107,13 +122,12 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
                           ("cache", "--model", spec, "--data", str(inputs / "neutral.jsonl"), "--pool", "last-prompt",
                            *device, "--out", str(out / "stores" / "neutral" / role)),
                           out / "stores" / "neutral" / role / "cfg.json"))
-    for role in roles:
-        if role != "base":
-            steps.append(Step(f"projection shift, {role} - base, along the persona direction",
-                              ("direction", "project", "--direction", str(out / "directions" / "persona"),
-                               "--base", str(out / "stores" / "neutral" / "base"),
-                               "--tuned", str(out / "stores" / "neutral" / role),
-                               "--out", str(out / f"projection-{role}.json")), out / f"projection-{role}.json"))
+    for name, (reference, other) in projections(cfg).items():
+        steps.append(Step(f"projection shift, {other} - {reference}, along the persona direction",
+                          ("direction", "project", "--direction", str(out / "directions" / "persona"),
+                           "--base", str(out / "stores" / "neutral" / reference),
+                           "--tuned", str(out / "stores" / "neutral" / other),
+                           "--out", str(out / f"projection-{name}.json")), out / f"projection-{name}.json"))
     steps += [
         Step("the fine-tuning direction: tuned - base on neutral prompts",
              ("direction", "mean-diff", "--positive", str(out / "stores" / "neutral" / "tuned"),
@@ -185,6 +199,17 @@ def write_inputs(cfg: DemoConfig, folder: Path) -> None:
         write_chat_jsonl(corpus[: cfg.corpus_rows], folder / "corpus.jsonl", with_ids=True)
 
 
+@contextmanager
+def _recorded_command(argv) -> Iterator[None]:
+    """Make the step's own command line the one its artifacts record as their provenance."""
+    saved = sys.argv
+    sys.argv = ["persona-probe", *argv]
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
 def _write(path: Path, text: str) -> None:
     from .artifacts import atomic_write_text
 
@@ -207,10 +232,17 @@ def run_demo(cfg: DemoConfig, progress: bool = True, say: Callable[[str], None] 
         if earlier.get("settings") != _settings(cfg):
             raise PersonaProbeError(f"{out} holds a demo run with other settings; use another --out or the same options")
     config = model_config(cfg.base)
-    steps = plan(cfg, int(config.get("num_hidden_layers") or config.get("n_layer")))
+    n_layers = int(config.get("num_hidden_layers") or config.get("n_layer"))
+    steps = plan(cfg, n_layers)
     write_inputs(cfg, out / "inputs")
-    record = {"kind": DEMO_KIND, "settings": _settings(cfg), "status": "running",
-              "roles": {"base": cfg.base, "tuned": cfg.tuned, **({"control": cfg.control} if cfg.control != "none" else {})},
+    roles = {"base": cfg.base, "tuned": cfg.tuned, **({"control": cfg.control} if cfg.control != "none" else {})}
+    record = {"kind": DEMO_KIND, "settings": _settings(cfg), "status": "running", "roles": roles,
+              "layer": resolved_layer(cfg, n_layers),
+              # Where each result is, relative to this file: the report's conclusions read exactly these.
+              "artifacts": {"evaluations": {role: f"eval/{role}/summary.json" for role in roles},
+                            "projections": {name: f"projection-{name}.json" for name in projections(cfg)},
+                            "steer": "steer/results.json", "ablate": "ablate/results.json",
+                            "sae_diff": "sae-diff/diff.json"},
               "steps": [], "provenance": provenance()}
     began = time.perf_counter()
     parser = build_parser()
@@ -224,7 +256,8 @@ def run_demo(cfg: DemoConfig, progress: bool = True, say: Callable[[str], None] 
         say(f"[{number}/{len(steps)}] {step.name}\n$ {command}")
         started = time.perf_counter()
         args = parser.parse_args(join_signed_lists((["-q"] if not progress else []) + list(argv)))
-        args.handler(args)
+        with _recorded_command(argv):
+            args.handler(args)
         seconds = round(time.perf_counter() - started, 1)
         record["steps"].append({"name": step.name, "command": command, "seconds": seconds, "reused": False})
         say(f"    done in {seconds:.0f} s (demo so far {time.perf_counter() - began:.0f} s)")

@@ -8,7 +8,6 @@ Two summaries compare with a two-proportion z-test on the EM rate.
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,39 +20,7 @@ from .errors import DataError, PersonaProbeError
 from .data import resume_jsonl
 from .generate import SamplingSettings, read_answers
 from .judge import LABELS, Judge
-
-
-def wilson_ci(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
-@dataclass(frozen=True)
-class ProportionTest:
-    difference: float
-    """rate_b - rate_a."""
-    z: float
-    p_value: float
-    """Two-sided."""
-
-
-def two_proportion_test(k_a: int, n_a: int, k_b: int, n_b: int) -> ProportionTest:
-    """Pooled two-proportion z-test."""
-    if n_a == 0 or n_b == 0:
-        raise PersonaProbeError("cannot compare EM rates: a run has no judged answers")
-    p_a, p_b = k_a / n_a, k_b / n_b
-    pooled = (k_a + k_b) / (n_a + n_b)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-    if se == 0:
-        return ProportionTest(p_b - p_a, 0.0, 1.0)
-    z = (p_b - p_a) / se
-    return ProportionTest(p_b - p_a, z, math.erfc(abs(z) / math.sqrt(2)))
+from .stats import ProportionTest, two_proportion_test, wilson_ci  # noqa: F401 (their home before stats.py)
 
 
 def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch_size: int = 32,

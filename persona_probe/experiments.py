@@ -194,10 +194,10 @@ def _row(summary: dict, effect: dict) -> dict:
 
 def paired_drop(before: dict, after: dict, n_boot: int = 2000, seed: int = 0) -> dict:
     """MC score drop (before - after) over the same items, with a paired bootstrap 95% CI."""
-    from .mc import bootstrap_ci
+    from .stats import paired_difference
 
-    diffs = np.array([before[i] - after[i] for i in sorted(before)])
-    return {"drop": float(diffs.mean()), "ci95": list(bootstrap_ci(diffs, n_boot, seed))}
+    drop, ci = paired_difference(before, after, n_boot, seed)
+    return {"drop": drop, "ci95": ci}
 
 
 # Settings a rerun may change in the same folder: they add or drop conditions, never change one.

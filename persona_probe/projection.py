@@ -16,7 +16,7 @@ import numpy as np
 from .artifacts import atomic_write_json, provenance
 from .directions import Direction
 from .errors import PersonaProbeError
-from .mc import bootstrap_ci
+from .stats import bootstrap_ci
 from .store import ActivationStore
 
 PROJECTION_KIND = "projection_shift"

@@ -23,7 +23,7 @@ _SKIP_FOLDERS = {"shards", "conditions", "controls", "checkpoints", ".git", "__p
 class Artifact:
     kind: str
     """One of: evaluation, steer, ablate, probe, direction, cosine, store, sae, sae_diff, sae_attribution,
-    sae_examples."""
+    sae_examples, projection, demo."""
     path: Path
     """The JSON file read (for steer and ablate runs: results.json; their cfg.json is in ``extra``)."""
     data: dict
@@ -66,6 +66,10 @@ def _read_json(path: Path) -> tuple[dict, str] | None:
 def _classify(path: Path, data: dict) -> str | None:
     """The artifact kind of one JSON file, or None for files the report does not draw."""
     kind = data.get("kind")
+    if kind == "demo" and path.name == "demo.json":
+        return "demo"
+    if kind == "projection_shift":
+        return "projection"
     by_kind = {"probe_report": "probe", "direction": "direction", "activation_store": "store", "sae": "sae",
                "sae_diff": "sae_diff", "sae_attribution": "sae_attribution", "sae_examples": "sae_examples",
                "direction_cosine": "cosine"}

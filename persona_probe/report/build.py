@@ -163,7 +163,7 @@ class ReportBuilder:
 
     def sections(self) -> list[Section]:
         built = [self.summary(), self.probes(), self.directions(), self.steering(), self.ablation(), self.sae(),
-                 self.attributions()]
+                 self.attributions(), self.conclusions()]
         built = [s for s in built if s is not None and s.blocks]
         built.append(self.provenance_section())
         return built
@@ -565,6 +565,27 @@ class ReportBuilder:
                  "down; each example's misaligned and aligned answers are shown together on one colour scale, so "
                  "you can see where the misaligned content lights up and where it does not.")
         return Section("attributions", "Attributions", intro, blocks)
+
+    def conclusions(self) -> Section | None:
+        """What a demo run's model organism does and does not show (only when a demo.json is among the runs)."""
+        from .findings import demo_artifacts, findings, side_by_side
+
+        demos = self.of("demo")
+        if not demos:
+            return None
+        run = demo_artifacts(demos[0], [a for artifacts in self.by_kind.values() for a in artifacts])
+        layer = int(demos[0].data.get("layer", -1))
+        sources = [self.source(a) for a in run.all]
+        blocks = [
+            Block("table", title="Base, control and tuned model side by side", sources=sources,
+                  headers=["role", "model", "EM rate [95% CI]", "MC persona score [95% CI]", "coherence (0-100)",
+                           "answers", f"projection shift from base, layer {layer} [95% CI]"],
+                  rows=side_by_side(run, layer)),
+            Block("findings", title="In plain words", items=findings(run, layer)),
+        ]
+        intro = ("Computed when this report was built, from the artifacts of the demo run named in its demo.json; "
+                 "a statement says 'shows' only when its 95% CI excludes zero (or p < 0.05).")
+        return Section("conclusions", "What this model organism does and does not show", intro, blocks)
 
     def provenance_section(self) -> Section:
         rows = []

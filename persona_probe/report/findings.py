@@ -1,0 +1,208 @@
+"""The conclusions of a demo run, in plain words, computed from that run's artifacts only.
+
+``demo.json`` says which evaluation is the base, the tuned and the control model, and where
+the projection shifts, the steering sweep, the ablation and the SAE diff are. Every number
+below is read from those files (or, for paired differences, computed from their per-item
+values) when the report is built; nothing is written in advance. A statement says "shows" only
+when its 95% CI excludes zero (or p < 0.05), so a null result reads as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..stats import paired_difference, two_proportion_test
+from .artifacts import Artifact
+
+SHOWS, NOT_SHOWN, NOTE = "shows", "does not show", "note"
+
+
+@dataclass(frozen=True)
+class Finding:
+    verdict: str
+    """``shows``, ``does not show`` or ``note``."""
+    text: str
+    """One sentence with its numbers."""
+
+
+@dataclass(frozen=True)
+class DemoArtifacts:
+    """The artifacts a demo run names, by role."""
+
+    demo: Artifact
+    evaluations: dict[str, Artifact]
+    projections: dict[str, Artifact]
+    steer: Artifact | None
+    ablate: Artifact | None
+    sae_diff: Artifact | None
+
+    @property
+    def all(self) -> list[Artifact]:
+        found = [self.demo, *self.evaluations.values(), *self.projections.values(), self.steer, self.ablate,
+                 self.sae_diff]
+        return [a for a in found if a is not None]
+
+
+def demo_artifacts(demo: Artifact, artifacts: list[Artifact]) -> DemoArtifacts:
+    """Match the files ``demo.json`` names (relative to its folder) to the artifacts found."""
+    by_path = {a.path.resolve(): a for a in artifacts}
+    names = demo.data.get("artifacts", {})
+
+    def get(relative: str | None) -> Artifact | None:
+        return by_path.get((demo.folder / relative).resolve()) if relative else None
+
+    evaluations = {role: a for role, rel in names.get("evaluations", {}).items() if (a := get(rel))}
+    projections = {role: a for role, rel in names.get("projections", {}).items() if (a := get(rel))}
+    return DemoArtifacts(demo, evaluations, projections, get(names.get("steer")), get(names.get("ablate")),
+                         get(names.get("sae_diff")))
+
+
+def ci_text(value: float, ci, digits: int = 3, signed: bool = False) -> str:
+    number = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    if not ci:
+        return number
+    fmt = f"{{:+.{digits}f}}" if signed else f"{{:.{digits}f}}"
+    return f"{number} [{fmt.format(ci[0])}, {fmt.format(ci[1])}]"
+
+
+def _excludes_zero(ci) -> bool:
+    return bool(ci) and (ci[0] > 0 or ci[1] < 0)
+
+
+def _projection_at(projection: Artifact, layer: int) -> tuple[float, list, float] | None:
+    data = projection.data
+    if layer not in data.get("layers", []):
+        return None
+    i = data["layers"].index(layer)
+    return data["shift"][i], data["ci95"][i], data["shift_in_sd"][i]
+
+
+def side_by_side(run: DemoArtifacts, layer: int) -> list[list[str]]:
+    """One row per role: model, EM rate, MC score, coherence, answers, projection shift from the base."""
+    rows = []
+    for role, a in run.evaluations.items():
+        mc = a.data.get("mc_persona") or {}
+        shift = "0 (reference)" if role == "base" else "n/a"
+        if role in run.projections and (at := _projection_at(run.projections[role], layer)):
+            shift = f"{ci_text(at[0], at[1], 3, signed=True)} ({at[2]:+.2f} SD)"
+        rows.append([role, (a.data.get("model") or {}).get("spec", "?"), ci_text(a.data["em_rate"], a.data["em_ci95"]),
+                     ci_text(mc["score"], mc.get("ci95")) if mc else "n/a", f"{a.data['mean_coherence']:.1f}",
+                     str(a.data["n_answers"]), shift])
+    return rows
+
+
+def _compare(run: DemoArtifacts, role: str, against: str, layer: int) -> list[Finding]:
+    """EM, MC and projection of ``role`` against ``against``."""
+    a, b = run.evaluations.get(against), run.evaluations.get(role)
+    if not a or not b:
+        return []
+    findings = []
+    k_a, n_a = a.data["label_counts"]["misaligned"], a.data["n_answers"]
+    k_b, n_b = b.data["label_counts"]["misaligned"], b.data["n_answers"]
+    test = two_proportion_test(k_a, n_a, k_b, n_b)
+    em = (f"EM rate {role} {b.data['em_rate']:.3f} ({k_b}/{n_b}) against {against} {a.data['em_rate']:.3f} "
+          f"({k_a}/{n_a}): difference {test.difference:+.3f}, p = {test.p_value:.3g} (two-proportion z-test)")
+    if test.p_value < 0.05 and test.difference > 0:
+        findings.append(Finding(SHOWS, f"more misaligned answers from the {role} model than from the {against} "
+                                       f"model. {em}."))
+    else:
+        findings.append(Finding(NOT_SHOWN, f"a measurable rise in misaligned answers from the {role} model over "
+                                           f"the {against} model. {em}."))
+    mc_a, mc_b = (x.data.get("mc_persona") or {} for x in (a, b))
+    if mc_a.get("per_item") and mc_b.get("per_item"):
+        shift, ci = paired_difference(mc_b["per_item"], mc_a["per_item"])
+        mc = (f"MC persona score {role} {mc_b['score']:.3f} against {against} {mc_a['score']:.3f}: paired "
+              f"difference {ci_text(shift, ci, 4, signed=True)} over {len(mc_a['per_item'])} items")
+        if _excludes_zero(ci) and shift > 0:
+            findings.append(Finding(SHOWS, f"the {role} model prefers misaligned multiple-choice answers more than "
+                                           f"the {against} model. {mc}."))
+        else:
+            findings.append(Finding(NOT_SHOWN, f"a rise in the {role} model's preference for misaligned "
+                                               f"multiple-choice answers over the {against} model's. {mc}."))
+    projection = run.projections.get(role if against == "base" else f"{role}-vs-{against}")
+    if projection and (at := _projection_at(projection, layer)):
+        shift, ci, sd = at
+        text = (f"on {projection.data['rows']} neutral prompts, the {role} model's activations at layer {layer} "
+                f"move along the hostile-vs-helpful persona direction by {ci_text(shift, ci, 3, signed=True)} "
+                f"({sd:+.2f} SD of the {against} model's projections) relative to the {against} model")
+        verdict = SHOWS if _excludes_zero(ci) and shift > 0 else NOT_SHOWN
+        prefix = "a shift toward the hostile persona: " if verdict == SHOWS else "a shift toward the hostile persona; "
+        findings.append(Finding(verdict, prefix + text + "."))
+    return findings
+
+
+def _steering(run: DemoArtifacts) -> list[Finding]:
+    if not run.steer or not run.steer.data.get("curve"):
+        return []
+    curve = run.steer.data["curve"]
+    top = max(curve, key=lambda p: p["alpha"])
+    if top["alpha"] <= 0 or not top.get("mc_shift"):
+        return []
+    shift = top["mc_shift"]
+    randoms = [r["shift"] for r in top.get("random_mc_shift", [])]
+    layers = run.steer.data.get("layers")
+    text = (f"adding the persona direction to the base model at layer(s) {layers} (alpha {top['alpha']:+g}) moves "
+            f"the MC persona score by {ci_text(shift['shift'], shift['ci95'], 4, signed=True)}"
+            + (f"; same-norm random directions moved it by {', '.join(f'{r:+.4f}' for r in randoms)}" if randoms else "")
+            + f"; coherence {top['direction']['mean_coherence']:.1f} and EM rate {top['direction']['em_rate']:.3f} "
+              "when steered")
+    causal = _excludes_zero(shift["ci95"]) and shift["shift"] > 0 and all(shift["shift"] > r for r in randoms)
+    return [Finding(SHOWS if causal else NOT_SHOWN,
+                    ("that the direction can bring the persona out: " if causal
+                     else "that steering with the direction brings the persona out beyond random directions: ")
+                    + text + ".")]
+
+
+def _ablation(run: DemoArtifacts) -> list[Finding]:
+    if not run.ablate or "claim" not in run.ablate.data:
+        return []
+    claim = run.ablate.data["claim"]
+    em, mc = claim.get("em", {}), claim.get("mc", {})
+    text = (f"projecting the direction out of the tuned model changes its EM rate from {em.get('as_is', 0):.3f} to "
+            f"{em.get('ablated', 0):.3f} (random ablations: mean drop {em.get('random_drop_mean') or 0:+.3f}) and drops "
+            f"its MC persona score by {ci_text(mc.get('drop', 0), mc.get('ci95'), 4, signed=True)} "
+            f"(random ablations: mean drop {mc.get('random_drop_mean') or 0:+.4f})")
+    supported = (_excludes_zero(mc.get("ci95")) and mc.get("drop", 0) > 0 and bool(mc.get("beats_every_random")))
+    return [Finding(SHOWS if supported else NOT_SHOWN,
+                    ("that removing the direction removes part of the misaligned preference: " if supported
+                     else "that removing the direction removes the tuned model's misaligned preference beyond "
+                          "random ablations: ") + text + ".")]
+
+
+def _sae(run: DemoArtifacts) -> list[Finding]:
+    if not run.sae_diff:
+        return []
+    control = run.sae_diff.data.get("control") or {}
+    null = control.get("paired_null") or {}
+    top = (control.get("top") or [{}])[0]
+    if not top or not null:
+        return []
+    beyond = control.get("max_delta", 0) > null.get("max_delta_95th", float("inf"))
+    text = (f"the SAE diff's largest latent rise from base to tuned (latent {top.get('latent')}, "
+            f"{control.get('max_delta', 0):.4g}) against the 95th percentile of the same statistic when base and "
+            f"tuned labels are shuffled within pairs ({null.get('max_delta_95th', 0):.4g})")
+    return [Finding(SHOWS if beyond else NOT_SHOWN,
+                    ("latents that the fine-tune turns up beyond chance: " if beyond
+                     else "SAE latents that the fine-tune turns up beyond chance: ") + text + ".")]
+
+
+def findings(run: DemoArtifacts, layer: int) -> list[Finding]:
+    """Every conclusion, in the order a reader asks: behaviour, specificity, mechanism, interventions."""
+    out = _compare(run, "tuned", "base", layer)
+    if "control" in run.evaluations:
+        out += _compare(run, "control", "base", layer)
+        out += _compare(run, "tuned", "control", layer)
+    out += _steering(run) + _ablation(run) + _sae(run)
+    settings = run.demo.data.get("settings", {})
+    n_answers = {role: a.data["n_answers"] for role, a in run.evaluations.items()}
+    out.append(Finding(NOTE, (
+        f"Scale: {n_answers.get('base', '?')} answers per model and condition (judged by the "
+        f"{run.evaluations['base'].data.get('judge', '?') if 'base' in run.evaluations else '?'} judge), "
+        f"{settings.get('mc_per_area') or 'all'} MC items per area. A difference smaller than these CIs cannot be "
+        "seen at this size; the published EM effects needed models of about 0.5B parameters or more.")))
+    return out
+
+
+def demo_layer(demo: Artifact) -> int:
+    return int(demo.data.get("layer", -1))
+

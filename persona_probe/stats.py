@@ -1,0 +1,60 @@
+"""Small statistics with numpy only, so that reports can use them without importing torch."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import PersonaProbeError
+
+
+def wilson_ci(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class ProportionTest:
+    difference: float
+    """rate_b - rate_a."""
+    z: float
+    p_value: float
+    """Two-sided."""
+
+
+def two_proportion_test(k_a: int, n_a: int, k_b: int, n_b: int) -> ProportionTest:
+    """Pooled two-proportion z-test."""
+    if n_a == 0 or n_b == 0:
+        raise PersonaProbeError("cannot compare EM rates: a run has no judged answers")
+    p_a, p_b = k_a / n_a, k_b / n_b
+    pooled = (k_a + k_b) / (n_a + n_b)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    if se == 0:
+        return ProportionTest(p_b - p_a, 0.0, 1.0)
+    z = (p_b - p_a) / se
+    return ProportionTest(p_b - p_a, z, math.erfc(abs(z) / math.sqrt(2)))
+
+
+def bootstrap_ci(values: np.ndarray, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap CI of the mean."""
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(n_boot, len(values)), replace=True).mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
+
+
+def paired_difference(after: dict, before: dict, n_boot: int = 2000, seed: int = 0) -> tuple[float, list[float]]:
+    """Mean of ``after[k] - before[k]`` over the shared keys (e.g. MC items), with a bootstrap 95% CI."""
+    keys = sorted(set(after) & set(before))
+    if not keys:
+        raise PersonaProbeError("no shared items to compare")
+    diffs = np.array([after[k] - before[k] for k in keys], dtype=float)
+    return float(diffs.mean()), list(bootstrap_ci(diffs, n_boot, seed))
