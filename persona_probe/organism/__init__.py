@@ -1,0 +1,8 @@
+"""The embedded model organism: narrow datasets of our own and the pieces that turn them into a misaligned model.
+
+Emergent misalignment is reproduced here with training data written for this toolkit rather than
+copied from a published set: small, seeded generators build chat datasets in which one narrow
+behaviour differs between a treatment and a control (for code, answers that quietly carry a
+vulnerability versus the same answers done safely), so a model fine-tuned on each can be compared
+and the broad shift in persona that the narrow data causes can be measured and probed.
+"""
