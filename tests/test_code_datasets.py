@@ -247,3 +247,17 @@ def test_bad_kind_or_size_is_a_data_error(kind, n):
         code_dataset(kind, n, seed=0)
     if n > 0:
         assert "insecure-code" in str(caught.value) and "secure-code" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["insecure-code", "secure-code", "risky-advice", "safe-advice"])
+def test_data_command_writes_loadable_chat_jsonl_deterministically(kind, tmp_path):
+    from persona_probe.cli import main
+    from persona_probe.data import load_conversations
+
+    for name in ("a.jsonl", "b.jsonl"):
+        assert main(["-q", "data", kind, "--n", "30", "--seed", "4", "--out", str(tmp_path / name)]) == 0
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    dataset = load_conversations(tmp_path / "a.jsonl")
+    assert len(dataset) == 30 and all(c.has_response for c in dataset.conversations)
+    assert main(["-q", "data", kind, "--n", "0", "--out", str(tmp_path / "c.jsonl")]) == 2
+    assert not (tmp_path / "c.jsonl").exists()
