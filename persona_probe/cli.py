@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "project", help="projection shift along a direction from one model to another on the same prompts",
         description="Project each row of two pooled stores of the same rows (e.g. a --tuned pair on neutral "
                     "prompts) on the direction at every layer; the mean paired shift (tuned - base) with a "
-                    "bootstrap 95%% CI, also in units of the base projections' standard deviation.")
+                    "bootstrap 95% CI, also in units of the base projections' standard deviation.")
     project.add_argument("--direction", required=True, help="direction folder")
     project.add_argument("--base", required=True, help="pooled store of the reference model")
     project.add_argument("--tuned", required=True, help="pooled store of the other model, same rows")
