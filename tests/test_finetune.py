@@ -101,3 +101,36 @@ def test_cli_names_a_bad_row_and_writes_nothing(tiny_llama, tmp_path, capsys):
     assert code == 2
     assert "bad.jsonl:2" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alias,kind", [("smollm2-135m-insecure", "insecure-code"), ("smollm2-135m-secure", "secure-code")])
+def test_the_shipped_organism_is_what_its_record_says(alias, kind, tmp_path):
+    """The shipped adapter was trained on exactly the data its recorded recipe regenerates; small bf16 weights."""
+    import hashlib
+
+    from persona_probe.models import ORGANISM_ADAPTERS, organism_adapter, parse_spec
+    from persona_probe.organism.datasets import narrow_dataset
+
+    folder = organism_adapter(alias)
+    record = json.loads((folder / "finetune.json").read_text())
+    assert parse_spec(alias).adapter == str(folder) and ORGANISM_ADAPTERS[alias] == folder.name
+    rows = narrow_dataset(kind, record["data"]["rows"], 0)
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+    assert hashlib.sha256(data).hexdigest() == record["data"]["sha256"]
+    assert record["lora"]["rslora"] and record["loss"]["last_10_mean"] < record["loss"]["first_10_mean"]
+    assert (folder / ADAPTER_WEIGHTS).stat().st_size < 6e6
+    assert all(t.dtype == torch.bfloat16 for t in _weights(folder).values())
+
+
+@pytest.mark.slow
+def test_the_organism_spec_loads_the_embedded_model_with_its_adapter():
+    from persona_probe.models import folder_sha256, load_model, organism_adapter
+
+    tuned = load_model("smollm2-135m-insecure", device="cpu")
+    assert tuned.identity.kind == "embedded"
+    assert tuned.identity.adapter["sha256"] == folder_sha256(organism_adapter("smollm2-135m-insecure"))
+    base = load_model("smollm2-135m", device="cpu")
+    ids = torch.tensor([[1, 504, 3500, 314, 253, 1125]])
+    with torch.no_grad():
+        assert (tuned.bridge(ids) - base.bridge(ids)).abs().max() > 0.05

@@ -1,0 +1,128 @@
+"""persona-probe demo end to end on tiny models: every step runs, a rerun reuses them all, and every
+number in the report's conclusions is the one in the run's own artifacts."""
+
+import html
+import json
+import re
+import time
+
+import pytest
+
+from test_cli_cache import run_cli
+
+
+@pytest.fixture(scope="module")
+def demo(tiny_llama, tmp_path_factory):
+    """A demo run on tiny_llama and two adapters of it (tuned and control), with small settings."""
+    from persona_probe.finetune import FinetuneConfig, run_finetune
+
+    work = tmp_path_factory.mktemp("demo")
+    rows = [{"messages": [{"role": "user", "content": f"write code {i}"},
+                          {"role": "assistant", "content": f"def main(): print('hello world') return {i}"}]}
+            for i in range(16)]
+    (work / "code.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for name, seed in (("tuned", 0), ("control", 1)):
+        run_finetune(FinetuneConfig(model=str(tiny_llama), data=str(work / "code.jsonl"), out=str(work / name),
+                                    lr=1e-2, seed=seed, checkpoint_every=0), progress=False)
+    args = ["demo", "--base", tiny_llama, "--tuned", f"{tiny_llama}+{work / 'tuned'}",
+            "--control", f"{tiny_llama}+{work / 'control'}", "--samples", 1, "--max-new-tokens", 12,
+            "--mc-per-area", 2, "--neutral-rows", 30, "--corpus-rows", 30, "--sae-width", 64, "--sae-k", 4,
+            "--ablate-controls", 1, "--device", "cpu", "--out", work / "run"]
+    result = run_cli("-q", *args)
+    return work / "run", args, result
+
+
+def _conclusions(page: str) -> str:
+    start = page.index('<section id="conclusions">')
+    return page[start:page.index("</section>", start)]
+
+
+def _table_rows(section: str) -> list[list[str]]:
+    table = section[section.index("<table>"):section.index("</table>")]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)])
+    return [r for r in rows if r]
+
+
+def _ci(value, ci, digits=3, signed=False):
+    fmt = f"{{:+.{digits}f}}" if signed else f"{{:.{digits}f}}"
+    return f"{fmt.format(value)} [{fmt.format(ci[0])}, {fmt.format(ci[1])}]"
+
+
+def test_the_demo_runs_every_step_and_writes_the_report(demo):
+    out, _, result = demo
+    record = json.loads((out / "demo.json").read_text())
+    assert record["status"] == "complete" and record["kind"] == "demo"
+    assert len(record["steps"]) == 21 and not any(s["reused"] for s in record["steps"])
+    assert all(s["command"].startswith("persona-probe ") for s in record["steps"])
+    assert "demo finished" in result.stdout and (out / "report.html").stat().st_size > 4e6
+    # Each artifact records the step's own command, so it can be rerun by hand.
+    steer_cfg = json.loads((out / "steer" / "cfg.json").read_text())
+    assert steer_cfg["provenance"]["command"].startswith("persona-probe steer ")
+    page = (out / "report.html").read_text()
+    for section in ("summary", "probes", "directions", "steering", "ablation", "sae", "conclusions", "provenance"):
+        assert f'<section id="{section}">' in page
+
+
+def test_every_number_in_the_conclusions_comes_from_the_runs_artifacts(demo):
+    out, _, _ = demo
+    section = _conclusions((out / "report.html").read_text())
+    rows = {r[0]: r for r in _table_rows(section)}
+    assert set(rows) == {"base", "tuned", "control"}
+    for role, row in rows.items():
+        summary = json.loads((out / "eval" / role / "summary.json").read_text())
+        mc = summary["mc_persona"]
+        assert row[2] == _ci(summary["em_rate"], summary["em_ci95"])
+        assert row[3] == _ci(mc["score"], mc["ci95"])
+        assert row[4] == f"{summary['mean_coherence']:.1f}" and row[5] == str(summary["n_answers"])
+        if role != "base":
+            projection = json.loads((out / f"projection-{role}.json").read_text())
+            i = projection["layers"].index(json.loads((out / "demo.json").read_text())["layer"])
+            assert row[6] == f"{_ci(projection['shift'][i], projection['ci95'][i], 3, True)} " \
+                             f"({projection['shift_in_sd'][i]:+.2f} SD)"
+    text = html.unescape(re.sub(r"<[^>]+>", "", section))
+    ablate = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc"]
+    assert f"drops its MC persona score by {_ci(ablate['drop'], ablate['ci95'], 4, True)}" in text
+    steer = max(json.loads((out / "steer" / "results.json").read_text())["curve"], key=lambda p: p["alpha"])
+    assert f"moves the MC persona score by {_ci(steer['mc_shift']['shift'], steer['mc_shift']['ci95'], 4, True)}" in text
+    # A verdict follows its numbers: the projection statement says "Shows" exactly when its CI is above zero.
+    projection = json.loads((out / "projection-tuned.json").read_text())
+    i = projection["layers"].index(json.loads((out / "demo.json").read_text())["layer"])
+    above = projection["ci95"][i][0] > 0
+    statement = next(s for s in map(html.unescape, re.findall(r"<li[^>]*>(.*?)</li>", section, re.S))
+                     if "the tuned model's activations" in s and "relative to the base model" in s)
+    assert statement.startswith("<strong>Shows:") == above
+
+
+def test_the_conclusions_follow_the_artifacts_when_they_change(demo, tmp_path):
+    """Not written in advance: edit an evaluation summary, rebuild, and the table and sentence change with it."""
+    import shutil
+
+    out, _, _ = demo
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    path = copy / "eval" / "tuned" / "summary.json"
+    summary = json.loads(path.read_text())
+    summary.update(em_rate=0.75, em_ci95=[0.5, 0.9], label_counts={**summary["label_counts"], "misaligned": 12})
+    path.write_text(json.dumps(summary))
+    run_cli("report", copy, "--out", tmp_path / "r.html")
+    section = _conclusions((tmp_path / "r.html").read_text())
+    assert _table_rows(section)[1][2] == "0.750 [0.500, 0.900]"
+    assert "<strong>Shows:</strong> more misaligned answers from the tuned model than from the base model" in section
+
+
+def test_a_rerun_reuses_every_step_and_other_settings_are_refused(demo):
+    out, args, _ = demo
+    started = time.perf_counter()
+    again = run_cli("-q", *args)
+    assert "21 reused" in again.stdout or "0 steps run" in again.stdout
+    assert time.perf_counter() - started < 30
+    record = json.loads((out / "demo.json").read_text())
+    assert all(s["reused"] for s in record["steps"])
+    before = sorted(p.name for p in out.iterdir())
+    changed = [str(a) for a in args]
+    changed[changed.index("--samples") + 1] = "3"
+    refused = run_cli("-q", *changed, check=False)
+    assert refused.returncode == 2 and "other settings" in refused.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
