@@ -50,7 +50,7 @@ const toks = Array.from(document.querySelectorAll('span.tok'));
 const coloured = toks.filter(t => (t.getAttribute('style') || '').includes('background-color'));
 return {figures: figs.length, drawn: drawn.length, tokens: toks.length, coloured: coloured.length,
         sections: Array.from(document.querySelectorAll('main > section')).map(s => s.id),
-        injected: window.__persona_probe_xss !== undefined};
+        injected: window.__persona_probe_xss !== undefined, loaded: document.readyState === 'complete'};
 """
 
 
@@ -81,7 +81,9 @@ def check_report(path: str | Path, screenshot: str | Path | None = None, crops: 
         deadline = time.monotonic() + timeout
         while True:
             state = driver.execute_script(_CHECK_JS)
-            if state["drawn"] == state["figures"] or time.monotonic() > deadline:
+            # A busy machine can hand back the page before it is parsed: 0 of 0 figures is not "all drawn".
+            done = state["loaded"] and state["sections"] and state["drawn"] == state["figures"]
+            if done or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
         errors = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
