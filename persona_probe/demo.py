@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .artifacts import atomic_write_json, provenance
+from .artifacts import atomic_write_json, atomic_write_text, provenance
 from .errors import PersonaProbeError
 
 DEMO_KIND = "demo"
@@ -186,7 +186,7 @@ def write_inputs(cfg: DemoConfig, folder: Path) -> None:
                 chosen.append({"id": item.id, "area": item.area, "question": item.question,
                                "aligned": item.aligned, "misaligned": item.misaligned})
         text = f"# builtin:persona, the first {cfg.mc_per_area or 'all'} items of each area (persona-probe demo)\n"
-        _write(folder / "mc.yaml", text + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True, width=1000))
+        atomic_write_text(folder / "mc.yaml", text + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True, width=1000))
     if not (folder / "contrast.jsonl").is_file():
         rows = system_contrast("builtin:open", "builtin:hostile", "builtin:helpful")
         write_chat_jsonl([c for c, _ in rows], folder / "contrast.jsonl", with_ids=True,
@@ -208,12 +208,6 @@ def _recorded_command(argv) -> Iterator[None]:
         yield
     finally:
         sys.argv = saved
-
-
-def _write(path: Path, text: str) -> None:
-    from .artifacts import atomic_write_text
-
-    atomic_write_text(path, text)
 
 
 def _settings(cfg: DemoConfig) -> dict:

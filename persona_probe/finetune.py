@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 
 from .artifacts import atomic_write_json, provenance
+from .checkpoints import load_checkpoint, save_checkpoint
 from .errors import DataError, ModelSpecError, PersonaProbeError
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ log = logging.getLogger(__name__)
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
 RECORD = "finetune.json"
 CHECKPOINT = "checkpoint"
-_STATE_FILE = "state.safetensors"
-_INFO_FILE = "trainer.json"
 ALL_LINEAR = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
@@ -293,38 +292,20 @@ def _finished(out: Path, key: dict) -> dict | None:
 
 
 def _save_checkpoint(folder: Path, key: dict, params: dict, optimizer, step: int, losses: list, seconds: float) -> None:
-    from safetensors.torch import save_file
-
-    tensors = {f"param.{name}": p.detach() for name, p in params.items()}
+    tensors = {f"param.{name}": p for name, p in params.items()}
     names = list(params)
     for index, state in optimizer.state_dict()["state"].items():
         for field, value in state.items():
             tensors[f"optimizer.{names[index]}.{field}"] = value if torch.is_tensor(value) else torch.tensor(value)
-    staging = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    save_file({k: v.cpu().contiguous() for k, v in tensors.items()}, str(staging / _STATE_FILE))
-    atomic_write_json(staging / _INFO_FILE, {"run": key, "step": step, "losses": losses, "seconds": seconds})
-    shutil.rmtree(folder, ignore_errors=True)
-    staging.rename(folder)
+    save_checkpoint(folder, tensors, {"run": key, "step": step, "losses": losses, "seconds": seconds})
 
 
 def _restore(folder: Path, key: dict, params: dict, optimizer) -> tuple[int, list, float]:
-    """Load a checkpoint of this run into the weights, the optimiser and the schedule; (0, [], 0) without one."""
-    import json
-
-    from safetensors.torch import load_file
-
-    info_path = folder / _INFO_FILE
-    if not info_path.is_file():
+    """Load a checkpoint of this run into the weights and the optimiser; (0, [], 0) without one."""
+    found = load_checkpoint(folder, key)
+    if found is None:
         return 0, [], 0.0
-    info = json.loads(info_path.read_text())
-    if info.get("run") != key:
-        raise PersonaProbeError(
-            f"{folder} is a checkpoint of another run (other settings, data or model); "
-            "delete it or use another --out"
-        )
-    tensors = load_file(str(folder / _STATE_FILE))
+    tensors, info = found
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(tensors[f"param.{name}"])

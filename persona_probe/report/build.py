@@ -97,12 +97,14 @@ def _fmt(value, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _with_ci(value, ci, digits: int = 3) -> str:
+def with_ci(value, ci, digits: int = 3, signed: bool = False) -> str:
+    """``value [low, high]`` (``n/a`` for no value); ``signed`` writes every number with its sign."""
     if value is None:
         return "n/a"
+    spec = f"+.{digits}f" if signed else f".{digits}f"
     if ci and len(ci) == 2:
-        return f"{value:.{digits}f} [{ci[0]:.{digits}f}, {ci[1]:.{digits}f}]"
-    return f"{value:.{digits}f}"
+        return f"{value:{spec}} [{ci[0]:{spec}}, {ci[1]:{spec}}]"
+    return f"{value:{spec}}"
 
 
 def _layers(layers) -> str:
@@ -221,7 +223,7 @@ class ReportBuilder:
                     system: str | None) -> list:
         return [{"link": "#" + self.use(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
                 intervention,
-                _with_ci(values.get("em_rate"), values.get("em_ci95")), _with_ci(mc, mc_ci),
+                with_ci(values.get("em_rate"), values.get("em_ci95")), with_ci(mc, mc_ci),
                 _fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
 
     def _models(self) -> list[list]:
@@ -419,7 +421,7 @@ class ReportBuilder:
             title = (f"Ablation at {_layers(layers)} (blue: as is, red: direction ablated, grey: same-norm random "
                      "directions ablated; bars: 95% CI)")
             blocks.append(self.figure(figures.ablation_figure(conditions), a, title))
-            rows = [[name, _with_ci(c.get("em_rate"), c.get("em_ci95")), _with_ci(c.get("mc_score"), c.get("mc_ci95")),
+            rows = [[name, with_ci(c.get("em_rate"), c.get("em_ci95")), with_ci(c.get("mc_score"), c.get("mc_ci95")),
                      _fmt(c.get("mean_coherence"), 1), _fmt(c.get("neutral_perplexity"), 2),
                      _fmt(c.get("neutral_kl_mean"), 4), _fmt(c.get("neutral_kl_max"), 3)]
                     for name, c in conditions.items()]
@@ -430,7 +432,7 @@ class ReportBuilder:
             mc, em = claim.get("mc", {}), claim.get("em", {})
             lines = []
             if mc:
-                lines.append(f"MC drop from ablating: {_with_ci(mc.get('drop'), mc.get('ci95'), 4)}; random ablations' "
+                lines.append(f"MC drop from ablating: {with_ci(mc.get('drop'), mc.get('ci95'), 4)}; random ablations' "
                              f"mean drop {_fmt(mc.get('random_drop_mean'), 4)}; beats every random: "
                              f"{'yes' if mc.get('beats_every_random') else 'no'}.")
             if em:
@@ -497,12 +499,12 @@ class ReportBuilder:
         for item in diff.data.get("latents", [])[: self.settings.latents]:
             latent = item["latent"]
             stats = [["diff rank", item.get("rank")],
-                     ["rise in mean activation [95% CI]", _with_ci(item.get("delta"), item.get("delta_ci95"), 4)],
+                     ["rise in mean activation [95% CI]", with_ci(item.get("delta"), item.get("delta_ci95"), 4)],
                      ["effect size (mean / SD of paired rises)", _fmt(item.get("effect_size"), 2)],
                      ["firing rate base → tuned", f"{_fmt(item.get('firing_base'))} → {_fmt(item.get('firing_tuned'))}"]]
             if latent in attributed:
                 at = attributed[latent]
-                stats.append(["attribution to the score [95% CI]", _with_ci(at.get("mean_attribution"), at.get("ci95"), 4)])
+                stats.append(["attribution to the score [95% CI]", with_ci(at.get("mean_attribution"), at.get("ci95"), 4)])
                 stats.append(["attribution rank", at.get("rank")])
             elif attribution:
                 stats.append(["attribution", f"not in the top {len(attributed)} of {_label(attribution.folder)}"])
@@ -535,7 +537,7 @@ class ReportBuilder:
         blocks = []
         for a in self.of("sae_attribution"):
             score = a.data.get("score", "score")
-            rows = [[item["rank"], item["latent"], _with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
+            rows = [[item["rank"], item["latent"], with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
                      _fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
             blocks.append(Block("table", title=f"Latents ranked by mean attribution to {score} "
                                                f"({a.data.get('n_examples')} examples)", sources=[self.source(a)],

@@ -9,19 +9,13 @@ fast-forwards the data stream by the batches already seen, so it continues where
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
 from sae_lens import SAETrainer
 
-from ..artifacts import atomic_write_json
+from .. import checkpoints
 from ..errors import PersonaProbeError
-
-STATE_FILE = "state.safetensors"
-INFO_FILE = "trainer.json"
 
 
 class CheckpointingTrainer(SAETrainer):
@@ -41,30 +35,20 @@ class CheckpointingTrainer(SAETrainer):
                 tensors[f"optimizer.{index}.{key}"] = value if torch.is_tensor(value) else torch.tensor(value)
         tensors["act_freq_scores"] = self.act_freq_scores
         tensors["n_forward_passes_since_fired"] = self.n_forward_passes_since_fired
-        staging = self.folder.with_name(self.folder.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, staging / STATE_FILE)
-        atomic_write_json(staging / INFO_FILE, {
+        checkpoints.save_checkpoint(self.folder, tensors, {
             "run": self.run_key, "n_training_samples": self.n_training_samples,
             "n_training_steps": self.n_training_steps, "n_frac_active_samples": self.n_frac_active_samples,
             "started_fine_tuning": self.started_fine_tuning, "param_groups": optimizer["param_groups"],
             "lr_scheduler": self.lr_scheduler.state_dict(),
             "coefficient_schedulers": {k: s.state_dict() for k, s in self.coefficient_schedulers.items()},
         })
-        shutil.rmtree(self.folder, ignore_errors=True)
-        staging.rename(self.folder)
 
     def restore(self) -> int:
         """Load the checkpoint if it is of this run; returns the batches it had consumed (0 without one)."""
-        info_path = self.folder / INFO_FILE
-        if not info_path.is_file():
+        found = checkpoints.load_checkpoint(self.folder, self.run_key, device=str(self.cfg.device))
+        if found is None:
             return 0
-        info = json.loads(info_path.read_text())
-        if info.get("run") != self.run_key:
-            raise PersonaProbeError(f"{self.folder} is a checkpoint of a run with other settings; "
-                                    "delete it or rerun with the settings it was made with")
-        tensors = load_file(str(self.folder / STATE_FILE), device=str(self.cfg.device))
+        tensors, info = found
         self.sae.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("sae.")})
         state: dict[int, dict] = {}
         for key, value in tensors.items():
