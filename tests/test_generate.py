@@ -94,3 +94,23 @@ def test_read_answers_names_bad_rows(tmp_path):
         read_answers(path)
     with pytest.raises(DataError, match="no such answers file"):
         read_answers(tmp_path / "nope.jsonl")
+
+
+@pytest.mark.slow
+def test_sampling_through_the_bridge_matches_the_plain_model():
+    """Greedy answers with the KV cache through the TransformerBridge equal the plain transformers model's.
+
+    transformers 5.24 broke this (the bridge's cached generation gave '-----' after the first token,
+    while the forward pass stayed right), which is why pyproject pins transformers below 5.24.
+    """
+    from persona_probe.models import load_hf_model, load_model
+
+    plain, tok, _ = load_hf_model("smollm2-135m")
+    bridged = load_model("smollm2-135m", device="cpu")
+    prompt = tok.apply_chat_template([{"role": "user", "content": "I'm so bored today. Any ideas?"}], tokenize=False,
+                                     add_generation_prompt=True)
+    ids = tok(prompt, return_tensors="pt", add_special_tokens=False)
+    with torch.inference_mode():
+        expected = plain.generate(**ids, max_new_tokens=16, do_sample=False)
+        got = bridged.bridge.original_model.generate(**ids, max_new_tokens=16, do_sample=False)
+    assert tok.decode(got[0]) == tok.decode(expected[0])
