@@ -14,6 +14,7 @@ from .artifacts import provenance
 from .capture import POOLINGS, ActivationCapture, RenderedConversation, plan_batches, plan_shards, \
     render_conversation, rendered_sha256
 from .data import Dataset, load_conversations, resolve_system
+from .distributed import World, from_environment, share
 from .errors import DataError, PersonaProbeError
 from .hooks import parse_layers, resid_post
 from .models import DTYPES, LoadedModel, load_model
@@ -73,7 +74,14 @@ class CacheResult:
 
 
 def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
-    """Cache activations for ``cfg.model`` (and ``cfg.tuned``), resuming any partial store."""
+    """Cache activations for ``cfg.model`` (and ``cfg.tuned``), resuming any partial store.
+
+    Under ``torchrun`` each rank caches a disjoint share of the shards into the same
+    store, and rank 0 merges the manifest (see :mod:`persona_probe.distributed`).
+    """
+    world, device = from_environment(cfg.device)
+    if world.active:
+        cfg = replace(cfg, device=device)
     dataset = load_conversations(cfg.data)
     if cfg.system is not None:
         system = resolve_system(cfg.system)
@@ -96,7 +104,7 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     layers = parse_layers(cfg.layers, model.n_layers)
     rendered = render_all(dataset, model, cfg)
     n_tokens = sum(r.n_tokens for r in rendered)
-    _cache_one(model, dataset, rendered, layers, cfg, base_out, "base" if cfg.tuned else None, progress)
+    _cache_one(model, dataset, rendered, layers, cfg, base_out, "base" if cfg.tuned else None, progress, world)
     if cfg.tuned:
         shape = (model.n_layers, model.d_model)
         del model  # one model in memory at a time
@@ -113,7 +121,7 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
                 f"--tuned {cfg.tuned} renders the conversations to different tokens than --model {cfg.model} "
                 "(its tokenizer or chat template differ); pass --chat-template so both use one template"
             )
-        _cache_one(tuned, dataset, rendered, layers, cfg, tuned_out, "tuned", progress)
+        _cache_one(tuned, dataset, rendered, layers, cfg, tuned_out, "tuned", progress, world)
     return CacheResult(base_out, tuned_out, len(rendered), n_tokens)
 
 
@@ -182,27 +190,35 @@ def _rows_meta(dataset: Dataset, rendered, shards) -> list[dict]:
 
 
 def _cache_one(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: CacheConfig,
-               out: Path, role: str | None, progress: bool) -> None:
+               out: Path, role: str | None, progress: bool, world: World = World()) -> None:
     batches = plan_batches([r.n_tokens for r in rendered], cfg.batch_tokens, cfg.max_batch_size)
     per_vector = len(layers) * model.d_model * STORE_DTYPES[cfg.dtype].itemsize
     row_bytes = [per_vector * (r.n_tokens if cfg.pool == "tokens" else 1) for r in rendered]
     shards = plan_shards(batches, row_bytes, cfg.shard_rows, cfg.shard_mb * 2**20)
     meta = store_cfg(model, dataset, rendered, layers, cfg, shards)
     meta["role"] = role
-    writer = StoreWriter(out, meta, _rows_meta(dataset, rendered, shards), overwrite=cfg.overwrite)
-    if writer.complete:
-        if not writer.finished:
-            writer.finish()
+    rows_meta = _rows_meta(dataset, rendered, shards)
+    part = world.rank if world.active else None
+    # Rank 0 creates (or checks and resumes) the store; the others join it once it exists.
+    writer = world.on_main(lambda: StoreWriter(out, meta, rows_meta, overwrite=cfg.overwrite, part=part))
+    if not world.is_main:
+        writer = StoreWriter(out, meta, rows_meta, part=part, create=False)
+    # One snapshot of what is done, rank 0's, so every rank splits the same remaining work.
+    remaining = world.broadcast([k for k in range(len(shards)) if not writer.has_shard(k)])
+    if not remaining:
+        world.on_main(lambda: None if writer.finished else writer.finish())
         log.info("%s is already complete; reusing it", out)
         return
+    shard_tokens = [sum(rendered[row].n_tokens for batch in shards[k] for row in batch) for k in remaining]
+    todo = [remaining[i] for i in share(shard_tokens, world)]
     capture = ActivationCapture(model.bridge, layers, cfg.pool, model.tokenizer.pad_token_id,
                                 STORE_DTYPES[cfg.dtype])
-    todo = [k for k in range(len(shards)) if not writer.has_shard(k)]
     total = sum(rendered[row].n_tokens for k in todo for batch in shards[k] for row in batch)
-    label = f"cache {role or out.name}"
-    if len(todo) < len(shards):
-        log.info("%s: resuming, %d of %d shards already written", out, len(shards) - len(todo), len(shards))
-    with tqdm(total=total, unit="tok", unit_scale=True, desc=label, disable=not progress, dynamic_ncols=True) as bar:
+    label = " ".join(filter(None, [f"cache {role or out.name}", world.label]))
+    if len(remaining) < len(shards) and world.is_main:
+        log.info("%s: resuming, %d of %d shards already written", out, len(shards) - len(remaining), len(shards))
+    with tqdm(total=total, unit="tok", unit_scale=True, desc=label, disable=not progress or not world.is_main,
+              dynamic_ncols=True) as bar:
         for k in todo:
             rows = [row for batch in shards[k] for row in batch]
             lengths = torch.tensor([rendered[row].n_tokens for row in rows], dtype=torch.int64)
@@ -222,4 +238,9 @@ def _cache_one(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cach
                     [t for row in rows for t in rendered[row].input_ids], dtype=torch.int32
                 )
             writer.write_shard(k, tensors, int(lengths.sum()))
-    writer.finish()
+    world.barrier()
+
+    def merge() -> None:
+        writer.collect()
+        writer.finish({"data_parallel": {"ranks": world.size}} if world.active else None)
+    world.on_main(merge)

@@ -350,22 +350,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(join_signed_lists(argv))
     _configure_logging(args.quiet)
+    from .distributed import launched_rank, launched_ranks, shutdown_process_group
     try:
+        if launched_ranks() > 1 and args.handler not in (_cache, _generate):
+            raise PersonaProbeError(
+                f"this command runs in one process; only cache and generate run data-parallel under torchrun "
+                f"(WORLD_SIZE={launched_ranks()}); start it without torchrun"
+            )
         args.handler(args)
     except PersonaProbeError as err:
-        print(f"persona-probe: error: {err}", file=sys.stderr)
+        prefix = f"persona-probe [rank {launched_rank()}]" if launched_ranks() > 1 else "persona-probe"
+        print(f"{prefix}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("persona-probe: interrupted; finished work is kept, rerun the same command to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        shutdown_process_group()
     return 0
 
 
 def _cache(args: argparse.Namespace) -> None:
     from .cache import CacheConfig, run_cache
+    from .distributed import launched_rank
 
     result = run_cache(config_from_args(CacheConfig, args), progress=not args.quiet)
+    if launched_rank() != 0:
+        return
     stores = [result.base] + ([result.tuned] if result.tuned else [])
     for path in stores:
         print(f"wrote {path} ({result.n_rows} conversations, {result.n_tokens} tokens)")
@@ -386,14 +398,17 @@ def _bench_cache(args: argparse.Namespace) -> None:
 
 
 def _generate(args: argparse.Namespace) -> None:
+    from .distributed import from_environment
     from .generate import GenerateConfig, generate_answers
     from .models import load_model
 
     cfg = config_from_args(GenerateConfig, args)
-    model = load_model(cfg.model, cfg.device, cfg.model_dtype, cfg.chat_template)
+    world, device = from_environment(cfg.device)
+    model = load_model(cfg.model, device, cfg.model_dtype, cfg.chat_template)
     path = generate_answers(model, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,
-                            progress=not args.quiet)
-    print(f"wrote {path}")
+                            progress=not args.quiet, world=world)
+    if world.is_main:
+        print(f"wrote {path}")
 
 
 def _judge(args: argparse.Namespace) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
@@ -21,8 +22,10 @@ from typing import Any, ContextManager, Sequence
 import torch
 from tqdm.auto import tqdm
 
+from .artifacts import atomic_write_bytes
 from .capture import render_conversation
 from .data import Conversation, Message, load_conversations, read_jsonl, resume_jsonl
+from .distributed import DistributedError, World, share
 from .errors import DataError, PersonaProbeError
 from .models import LoadedModel
 
@@ -127,13 +130,19 @@ def batch_seed(seed: int, batch_index: int) -> int:
 def generate_answers(model: LoadedModel, questions: str, out: str | Path, samples: int | None = None,
                      sampling: SamplingConfig = SamplingConfig(), batch_size: int = 64,
                      hooks_factory=None, progress: bool = True, run_info: dict | None = None,
-                     system: str | None = None) -> Path:
+                     system: str | None = None, world: World = World(), sampler=None) -> Path:
     """Sample answers to every prompt of ``questions`` into the JSONL file ``out``, resuming it.
 
     ``hooks_factory`` returns a fresh context manager per batch (e.g. a steering
     intervention); it is how interventions plug into sampling. ``system`` replaces
     every prompt's system message. ``run_info`` is recorded in each row and must match
-    on resume.
+    on resume. ``sampler`` replaces the HF sampler (e.g. a vLLM one); ``model`` then
+    only needs ``tokenizer`` and ``identity``.
+
+    With a ``world`` of several ranks, each samples a disjoint share of the batches into
+    ``OUT.parts/rank-NNNNN.jsonl`` and rank 0 merges them into ``out`` in plan order,
+    which is the order a single process writes. Batches are seeded by their index, so
+    the rows do not depend on which rank sampled them.
     """
     dataset = load_conversations(questions)
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
@@ -149,11 +158,22 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     run = {"model": model.identity.to_dict(), "sampling": asdict(sampling), "questions": dataset.name,
            "questions_sha256": dataset.sha256, "batch_size": batch_size, **(run_info or {})}
     out = Path(out)
-    done = _resume(out, run, ("model", "sampling", "questions_sha256", "batch_size", *(run_info or {})))
-    sampler = Sampler(model, sampling)
+    keys = ("model", "sampling", "questions_sha256", "batch_size", *(run_info or {}))
+    # Rank 0 reads (and checks) what is done; every rank splits the same remaining batches.
+    done = set(world.broadcast(world.on_main(lambda: sorted(_resume(out, run, keys, world.active)))))
     todo = [(k, b) for k, b in enumerate(batches) if any(j.id not in done for j in b)]
-    with open(out, "a", encoding="utf-8") as f, tqdm(total=sum(len(b) for _, b in todo), unit="answer",
-                                                     desc="generate", disable=not progress, dynamic_ncols=True) as bar:
+    target = out
+    if world.active:
+        todo = [todo[i] for i in share([len(b) for _, b in todo], world)]
+        target = parts_folder(out) / f"rank-{world.rank:05d}.jsonl"
+        if not target.parent.is_dir():
+            raise DistributedError(f"{target.parent} is not visible to {world.label}; --out must be on a "
+                                   "filesystem every rank sees (a shared mount across nodes)")
+    sampler = sampler or Sampler(model, sampling)
+    label = " ".join(filter(None, ["generate", world.label]))
+    with open(target, "a", encoding="utf-8") as f, tqdm(total=sum(len(b) for _, b in todo), unit="answer", desc=label,
+                                                        disable=not progress or not world.is_main,
+                                                        dynamic_ncols=True) as bar:
         n_tokens, start = 0, time.perf_counter()
         for k, batch in todo:
             hooks = hooks_factory() if hooks_factory else None
@@ -175,24 +195,61 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
             os.fsync(f.fileno())
             bar.update(len(lines))
             bar.set_postfix(tok_s=f"{n_tokens / (time.perf_counter() - start):.0f}")
+    world.barrier()
+    world.on_main(lambda: _merge_parts(out, [j.id for j in jobs_in_order(batches)]))
     return out
 
 
-def _resume(out: Path, run: dict, keys: Sequence[str]) -> set[str]:
-    """Ids already in ``out``; a torn last line (a killed writer) is cut off."""
-    if not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return set()
+def parts_folder(out: Path) -> Path:
+    """Where data-parallel ranks write their rows before rank 0 merges them."""
+    return out.with_name(out.name + ".parts")
+
+
+def jobs_in_order(batches) -> list[SampleJob]:
+    return [job for batch in batches for job in batch]
+
+
+def _merge_parts(out: Path, order: Sequence[str]) -> None:
+    """Fold the ranks' part files into ``out``, in plan order, once every row is there.
+
+    Rows already in ``out`` stay; a part row is added only if its id is new. Until all
+    rows are present (a rank was killed), the parts are kept for the rerun to resume.
+    """
+    folder = parts_folder(out)
+    if not folder.is_dir():
+        return
+    rows = {row["id"]: row for row in resume_jsonl(out)}
+    for part in sorted(folder.glob("rank-*.jsonl")):
+        for row in resume_jsonl(part):
+            rows.setdefault(row["id"], row)
+    missing = [i for i in order if i not in rows]
+    if missing:
+        raise PersonaProbeError(f"{folder}: {len(missing)} answers missing after every rank finished (e.g. "
+                                f"{missing[0]!r}); rerun the same command to sample them")
+    lines = "".join(json.dumps(rows[i], ensure_ascii=False) + "\n" for i in order)
+    atomic_write_bytes(out, lines.encode("utf-8"))
+    shutil.rmtree(folder)
+
+
+def _resume(out: Path, run: dict, keys: Sequence[str], make_parts: bool = False) -> set[str]:
+    """Ids already in ``out`` and in any ranks' parts; a torn last line (a killed writer) is cut off."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = parts_folder(out)
+    sources = [out, *sorted(folder.glob("rank-*.jsonl"))] if folder.is_dir() else [out]
+    if make_parts:
+        folder.mkdir(exist_ok=True)
     done = set()
-    for row in resume_jsonl(out):
-        old = row.get("run", {})
-        changed = [k for k in keys if old.get(k) != run[k]]
-        if changed:
-            raise PersonaProbeError(
-                f"{out} holds answers made with other settings ({', '.join(changed)} differ, row {row.get('id')!r}); "
-                "rerun with the same settings to resume, use another --out, or delete the file to start again"
-            )
-        done.add(row["id"])
+    for source in sources:
+        for row in resume_jsonl(source):
+            old = row.get("run", {})
+            changed = [k for k in keys if old.get(k) != run[k]]
+            if changed:
+                raise PersonaProbeError(
+                    f"{source} holds answers made with other settings ({', '.join(changed)} differ, row "
+                    f"{row.get('id')!r}); rerun with the same settings to resume, use another --out, or delete "
+                    "the file to start again"
+                )
+            done.add(row["id"])
     if done:
         log.info("%s: resuming, %d answers already written", out, len(done))
     return done

@@ -15,6 +15,7 @@ reads shards memory-mapped and checks them against the manifest.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import struct
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from safetensors.torch import save_file
 from .artifacts import FORMAT_VERSION, atomic_write_bytes, atomic_write_json, remove_stale_temporaries, sha256_file
 from .errors import StoreError
 
+log = logging.getLogger(__name__)
 STORE_KIND = "activation_store"
 STORE_DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 _NP_DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.uint16, "I64": np.int64,
@@ -54,20 +56,34 @@ def shard_name(index: int) -> str:
 class StoreWriter:
     """Writes one store, shard by shard, resuming from whatever a killed run finished."""
 
-    def __init__(self, path: str | Path, cfg: dict[str, Any], rows: list[dict[str, Any]], overwrite: bool = False):
+    def __init__(self, path: str | Path, cfg: dict[str, Any], rows: list[dict[str, Any]], overwrite: bool = False,
+                 part: int | None = None, create: bool = True):
+        """``part``: a data-parallel rank's number; its shards go to ``manifest.rank-NNNNN.json``
+        until :meth:`finish` (rank 0) merges them. ``create=False`` (ranks but 0) only joins a
+        store rank 0 has already opened."""
         self.path = Path(path)
         self.cfg = {**cfg, "kind": STORE_KIND, "format_version": FORMAT_VERSION}
         self.n_shards = int(self.cfg["plan"]["n_shards"])
         self.manifest: dict[str, dict[str, Any]] = {}
+        self.part = part
         self.finished = False
         """Whether cfg.json already said complete when the writer opened it."""
         existing = self.path / "cfg.json"
+        if not create:
+            if not existing.exists():
+                raise StoreError(
+                    f"{existing} is not visible to this rank although rank 0 opened it; the output "
+                    "folder must be on a filesystem every rank sees (a shared mount across nodes)"
+                )
+            self._adopt(existing)
+            return
         if existing.exists() and not overwrite:
             self._adopt(existing)
         elif self.path.exists() and any(self.path.iterdir()) and not overwrite and not existing.exists():
             raise StoreError(f"{self.path} exists and is not an activation store; choose another --out")
         if overwrite and self.path.exists():
-            for old in [self.path / "cfg.json", self.path / "manifest.json", self.path / "rows.jsonl"]:
+            for old in [self.path / "cfg.json", self.path / "manifest.json", self.path / "rows.jsonl",
+                        *self._part_files()]:
                 old.unlink(missing_ok=True)
             for old in (self.path / "shards").glob("*.safetensors"):
                 old.unlink()
@@ -80,10 +96,23 @@ class StoreWriter:
             atomic_write_json(self.path / "cfg.json", {**self.cfg, "status": "running"})
             atomic_write_json(self.path / "manifest.json", {"shards": {}})
 
+    def _part_files(self) -> list[Path]:
+        return sorted(self.path.glob("manifest.rank-*.json"))
+
+    def _read_manifests(self) -> dict[str, dict[str, Any]]:
+        """manifest.json plus every rank's part; a torn part (a killed rank) counts as empty."""
+        manifest = json.loads((self.path / "manifest.json").read_text())["shards"]
+        for part in self._part_files():
+            try:
+                manifest.update(json.loads(part.read_text())["shards"])
+            except (OSError, ValueError, KeyError):
+                log.warning("%s is unreadable; its shards will be recomputed", part)
+        return manifest
+
     def _adopt(self, existing: Path) -> None:
         try:
             old = json.loads(existing.read_text())
-            manifest = json.loads((self.path / "manifest.json").read_text())["shards"]
+            manifest = self._read_manifests()
         except (OSError, ValueError, KeyError):
             raise StoreError(
                 f"{self.path} holds an unreadable store; pass --overwrite to rebuild it"
@@ -95,11 +124,18 @@ class StoreWriter:
                     f"{self.path} holds a cache made with different settings ({key} differs); "
                     "rerun with the same settings to resume it, pass --overwrite, or choose another --out"
                 )
-        # Keep only shards whose file is whole; anything else is recomputed.
-        self.manifest = {
+        self.manifest = self._whole(manifest)
+
+    def _whole(self, manifest: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Only shards whose file is whole; anything else is recomputed."""
+        return {
             k: v for k, v in manifest.items()
             if (self.path / v["file"]).is_file() and (self.path / v["file"]).stat().st_size == v["bytes"]
         }
+
+    def collect(self) -> None:
+        """Take in the shards other ranks have written since this writer opened."""
+        self.manifest = self._whole(self._read_manifests())
 
     @property
     def complete(self) -> bool:
@@ -120,13 +156,23 @@ class StoreWriter:
         self.manifest[str(index)] = {
             "file": name, "rows": int(tensors["rows"].numel()), "tokens": n_tokens,
             "bytes": final.stat().st_size, "sha256": sha256_file(final),
+            **({"rank": self.part} if self.part is not None else {}),
         }
-        atomic_write_json(self.path / "manifest.json", {"shards": self.manifest})
+        if self.part is None:
+            atomic_write_json(self.path / "manifest.json", {"shards": self.manifest})
+        else:  # each rank its own file: no two ranks ever write one file
+            mine = {k: v for k, v in self.manifest.items() if v.get("rank") == self.part}
+            atomic_write_json(self.path / f"manifest.rank-{self.part:05d}.json", {"shards": mine})
 
     def finish(self, extra: dict[str, Any] | None = None) -> None:
         if not self.complete:
             raise StoreError(f"{self.path}: {len(self.manifest)} of {self.n_shards} shards written")
         n_tokens = sum(v["tokens"] for v in self.manifest.values())
+        # The merged manifest names no ranks: it is the same whoever wrote the shards.
+        merged = {k: {f: x for f, x in v.items() if f != "rank"} for k, v in sorted(self.manifest.items(), key=lambda kv: int(kv[0]))}
+        atomic_write_json(self.path / "manifest.json", {"shards": merged})
+        for part in self._part_files():
+            part.unlink()
         atomic_write_json(self.path / "cfg.json", {**self.cfg, **(extra or {}), "n_tokens": n_tokens, "status": "complete"})
 
 
