@@ -45,6 +45,10 @@ class CacheConfig:
     """auto (CUDA when present), cpu, or cuda[:N]."""
     model_dtype: str = field(default="auto", metadata={"choices": ("auto", *DTYPES)})
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
+    device_map: str | None = None
+    """Split the model over several GPUs with accelerate (instead of --device): auto, balanced, balanced_low_0, sequential, or a JSON file mapping module names to devices."""
+    max_memory: str | None = None
+    """Memory budget per device for --device-map, e.g. 0=70GiB,1=70GiB."""
     batch_tokens: int = 4096
     """Token budget of one batch (rows x longest row); batches group rows of similar length."""
     max_batch_size: int = 64
@@ -80,6 +84,9 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     store, and rank 0 merges the manifest (see :mod:`persona_probe.distributed`).
     """
     world, device = from_environment(cfg.device)
+    if world.active and cfg.device_map:
+        raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
+                                "use one or the other")
     if world.active:
         cfg = replace(cfg, device=device)
     dataset = load_conversations(cfg.data)
@@ -100,7 +107,8 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     out = Path(cfg.out)
     base_out, tuned_out = (out / "base", out / "tuned") if cfg.tuned else (out, None)
 
-    model = load_model(cfg.model, cfg.device, cfg.model_dtype, cfg.chat_template)
+    model = load_model(cfg.model, cfg.device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
+                       max_memory=cfg.max_memory)
     layers = parse_layers(cfg.layers, model.n_layers)
     rendered = render_all(dataset, model, cfg)
     n_tokens = sum(r.n_tokens for r in rendered)
@@ -109,7 +117,8 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
         shape = (model.n_layers, model.d_model)
         del model  # one model in memory at a time
         gc.collect()
-        tuned = load_model(cfg.tuned, cfg.device, cfg.model_dtype, cfg.chat_template)
+        tuned = load_model(cfg.tuned, cfg.device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
+                           max_memory=cfg.max_memory)
         if (tuned.n_layers, tuned.d_model) != shape:
             raise PersonaProbeError(
                 f"--tuned {cfg.tuned} has {tuned.n_layers} layers of width {tuned.d_model}, but --model "
@@ -150,6 +159,7 @@ def store_cfg(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cache
         "dtype": cfg.dtype,
         "model_dtype": str(model.dtype).removeprefix("torch."),
         "device": model.device.type,
+        **({"device_map": model.extra["device_map"]} if model.extra.get("device_map") else {}),
         "d_model": model.d_model,
         "n_layers_model": model.n_layers,
         "n_rows": len(rendered),

@@ -8,6 +8,7 @@ are never needed for the residual stream.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Sequence
@@ -176,7 +177,8 @@ class ActivationCapture:
 
     @property
     def device(self) -> torch.device:
-        return next(self.bridge.original_model.parameters()).device
+        """Where the token ids go in: the embedding's device (the first of several when split)."""
+        return self.bridge.original_model.get_input_embeddings().weight.device
 
     def collate(self, rendered: Sequence[RenderedConversation]):
         """Right-padded ids, the attention mask, and per-row pooling weights."""
@@ -198,13 +200,16 @@ class ActivationCapture:
         out = torch.empty((n_out, len(self.layers), self.bridge.cfg.d_model), dtype=torch.float32, device=device)
         real = mask.bool()
         last_layer = max(self.layers)
+        # A model split over GPUs (--device-map) runs each layer on its own device: pool there.
+        on_device = functools.cache(lambda d: (real.to(d), weights.unsqueeze(1).to(d)))
 
         def make_hook(slot: int, layer: int):
             def hook(resid: torch.Tensor, hook) -> torch.Tensor:
+                here, w = on_device(resid.device)
                 if tokens:
-                    out[:, slot] = resid[real].float()
+                    out[:, slot] = resid[here].float()
                 else:
-                    out[:, slot] = torch.bmm(weights.unsqueeze(1), resid.float()).squeeze(1)
+                    out[:, slot] = torch.bmm(w, resid.float()).squeeze(1)
                 if self.early_exit and layer == last_layer:
                     raise _StopForward
                 return resid

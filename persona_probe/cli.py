@@ -404,7 +404,11 @@ def _generate(args: argparse.Namespace) -> None:
 
     cfg = config_from_args(GenerateConfig, args)
     world, device = from_environment(cfg.device)
-    model = load_model(cfg.model, device, cfg.model_dtype, cfg.chat_template)
+    if world.active and cfg.device_map:
+        raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
+                                "use one or the other")
+    model = load_model(cfg.model, device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
+                       max_memory=cfg.max_memory)
     path = generate_answers(model, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,
                             progress=not args.quiet, world=world)
     if world.is_main:

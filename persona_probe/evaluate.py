@@ -152,7 +152,8 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None)
 
     check_judge_name(cfg.judge)
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
-    model = load_model(cfg.model, cfg.device, cfg.model_dtype)
+    model = load_model(cfg.model, cfg.device, cfg.model_dtype, device_map=cfg.device_map,
+                       max_memory=cfg.max_memory)
     return evaluate_model(model, make_judge(cfg.judge), cfg, cfg.out, items, hooks_factory=hooks_factory,
                           progress=progress)
 

@@ -139,7 +139,8 @@ def _load(cfg: InterventionSettings):
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     if cfg.controls < 0:
         raise PersonaProbeError(f"--controls must be 0 or more, not {cfg.controls}")
-    model = load_model(cfg.model, cfg.device, cfg.model_dtype)
+    model = load_model(cfg.model, cfg.device, cfg.model_dtype, device_map=cfg.device_map,
+                       max_memory=cfg.max_memory)
     direction.check_model(model.n_layers, model.d_model, name=cfg.model)
     # The judge is made on first use: a rerun with every condition done loads none.
     return model, direction, texts, items, functools.cache(lambda: make_judge(cfg.judge))

@@ -293,6 +293,10 @@ class SamplingSettings:
     """auto (CUDA when present), cpu, or cuda[:N]."""
     model_dtype: str = "auto"
     """Weights dtype: auto is bfloat16 on GPU and float32 on CPU."""
+    device_map: str | None = None
+    """Split the model over several GPUs with accelerate (instead of --device): auto, balanced, balanced_low_0, sequential, or a JSON file mapping module names to devices."""
+    max_memory: str | None = None
+    """Memory budget per device for --device-map, e.g. 0=70GiB,1=70GiB."""
 
     @property
     def sampling(self) -> SamplingConfig:

@@ -270,14 +270,38 @@ def load_model(
     dtype: str = "auto",
     chat_template: str | None = None,
     require_chat_template: bool = True,
+    device_map: str | dict | None = None,
+    max_memory: str | dict | None = None,
 ) -> LoadedModel:
     """Load a model spec into a ``TransformerBridge``, without network access.
 
     ``chat_template`` is a path to a Jinja template that replaces the tokenizer's own.
+    ``device_map`` (``auto``, ``balanced``, ``sequential``, a JSON file or a dict) splits
+    the layers over several devices with accelerate, within ``max_memory``
+    (``"0=70GiB,1=70GiB"`` or a dict); see :mod:`persona_probe.placement`.
     """
+    from .placement import devices_used, input_device, parse_max_memory, plan_device_map, resolve_device_map
+
+    placement = resolve_device_map(device_map) if isinstance(device_map, (str, type(None))) else device_map
+    if placement is None and max_memory:
+        raise ModelSpecError("--max-memory needs --device-map (e.g. --device-map auto)")
+    if placement is not None and device != "auto":
+        raise ModelSpecError(f"--device {device} and --device-map both place the model; give only one")
+    gpus = torch.cuda.is_available()
     torch_device = resolve_device(device)
-    torch_dtype = resolve_dtype(dtype, torch_device)
-    hf_model, tokenizer, identity = load_hf_model(spec, torch_dtype)
+    torch_dtype = resolve_dtype(dtype, torch.device("cuda") if placement is not None and gpus else torch_device)
+    plan = None
+    if placement is not None:
+        budget = parse_max_memory(max_memory) if isinstance(max_memory, (str, type(None))) else max_memory
+        folder, _ = _materialise(parse_spec(spec))
+        plan = plan_device_map(folder, torch_dtype, placement, budget)
+        missing = sorted({d for d in plan.values() if isinstance(d, int) and d >= torch.cuda.device_count()})
+        if missing:
+            raise ModelSpecError(
+                f"the device map places modules on GPU {', '.join(map(str, missing))}, but this machine has "
+                f"{torch.cuda.device_count()} visible GPUs; fix --max-memory / --device-map or CUDA_VISIBLE_DEVICES"
+            )
+    hf_model, tokenizer, identity = load_hf_model(spec, torch_dtype, plan)
     if chat_template:
         template_path = Path(chat_template)
         if not template_path.is_file():
@@ -290,16 +314,26 @@ def load_model(
         )
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    hf_model = hf_model.to(torch_device).eval()
-    bridge = _boot_bridge(hf_model, tokenizer, torch_device, torch_dtype, identity.name)
-    return LoadedModel(bridge, tokenizer, identity, torch_device, torch_dtype)
+    extra = {}
+    if plan is None:
+        hf_model = hf_model.to(torch_device).eval()
+    else:  # accelerate placed the weights; the bridge reads the placement from hf_device_map
+        hf_model = hf_model.eval()
+        torch_device = input_device(hf_model)
+        extra = {"device_map": {k: str(v) for k, v in plan.items()}, "devices": devices_used(hf_model)}
+        log.info("model split over %s", ", ".join(extra["devices"]))
+    bridge = _boot_bridge(hf_model, tokenizer, None if plan is not None else torch_device, torch_dtype, identity.name)
+    return LoadedModel(bridge, tokenizer, identity, torch_device, torch_dtype, extra)
 
 
-def load_hf_model(spec: str, dtype: torch.dtype = torch.float32):
-    """The plain transformers model of a spec (adapter merged), its tokenizer and its identity; no bridge."""
+def load_hf_model(spec: str, dtype: torch.dtype = torch.float32, device_map: dict | None = None):
+    """The plain transformers model of a spec (adapter merged), its tokenizer and its identity; no bridge.
+
+    ``device_map`` places each module as accelerate planned it (see :mod:`persona_probe.placement`).
+    """
     parsed = parse_spec(spec)
     folder, identity = _materialise(parsed)
-    hf_model, tokenizer = _load_hf(folder, parsed, dtype)
+    hf_model, tokenizer = _load_hf(folder, parsed, dtype, device_map)
     if parsed.adapter:
         hf_model, adapter_identity = _merge_adapter(hf_model, parsed.adapter, spec)
         identity = ModelIdentity(**{**identity.to_dict(), "adapter": adapter_identity})
@@ -403,12 +437,13 @@ def _converted_gguf(gguf: Path, digest: str) -> Path:
     return folder
 
 
-def _load_hf(folder: Path, spec: ModelSpec, dtype: torch.dtype):
+def _load_hf(folder: Path, spec: ModelSpec, dtype: torch.dtype, device_map: dict | None = None):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype)
+        placement = {"device_map": device_map} if device_map is not None else {}
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, **placement)
     except (OSError, ValueError) as err:
         raise ModelSpecError(f"cannot load model {spec.raw!r} from {folder}: {err}") from None
     if not getattr(tokenizer, "is_fast", False):
@@ -438,7 +473,7 @@ def _merge_adapter(model, adapter: str, raw: str):
     return peft_model.merge_and_unload(), identity
 
 
-def _boot_bridge(hf_model, tokenizer, device: torch.device, dtype: torch.dtype, name: str):
+def _boot_bridge(hf_model, tokenizer, device: torch.device | None, dtype: torch.dtype, name: str):
     from transformer_lens.model_bridge import TransformerBridge
 
     try:
