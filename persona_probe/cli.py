@@ -157,6 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     orthogonalize.add_argument("--out", required=True, help="output model folder")
     orthogonalize.set_defaults(handler=_orthogonalize)
 
+    bake = commands.add_parser(
+        "bake-steering", help="bake one layer's steering into the weights and save a model folder",
+        description="Add alpha x scale x the direction at one layer to that layer's MLP output bias, which equals "
+                    "steer --positions all at that layer, and save a model folder that engines without hooks "
+                    "(generate --engine vllm) can sample. GPT-2, Llama, Qwen2 and Mistral (the last two saved as "
+                    "the equivalent Llama).")
+    bake.add_argument("--model", default="smollm2-135m", help="model spec (default: smollm2-135m)")
+    bake.add_argument("--direction", required=True, help="a direction folder")
+    bake.add_argument("--layer", type=int, required=True, help="the layer whose output is steered")
+    bake.add_argument("--alpha", type=float, required=True, help="steering strength, in units of --scale")
+    bake.add_argument("--scale", default="auto",
+                      help="the unit of alpha: auto is the layer's typical residual norm on the built-in neutral "
+                           "texts, as in steer; or a number")
+    bake.add_argument("--out", required=True, help="output model folder")
+    bake.set_defaults(handler=_bake_steering)
+
     data = commands.add_parser("data", help="build datasets")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="KIND")
     contrast = data_commands.add_parser(
@@ -403,6 +419,9 @@ def _generate(args: argparse.Namespace) -> None:
     from .models import load_model
 
     cfg = config_from_args(GenerateConfig, args)
+    if cfg.engine == "vllm":
+        _generate_vllm(cfg, args)
+        return
     world, device = from_environment(cfg.device)
     if world.active and cfg.device_map:
         raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
@@ -413,6 +432,27 @@ def _generate(args: argparse.Namespace) -> None:
                             progress=not args.quiet, world=world)
     if world.is_main:
         print(f"wrote {path}")
+
+
+def _generate_vllm(cfg, args: argparse.Namespace) -> None:
+    """The same rows from vLLM: it loads the weights itself, so only the tokenizer is loaded here."""
+    from .distributed import launched_ranks
+    from .generate import generate_answers, stop_token_ids
+    from .models import model_handle
+    from .vllm_engine import VllmSampler, model_folder_for, require_vllm
+
+    if launched_ranks() > 1 or cfg.device_map:
+        raise PersonaProbeError("--engine vllm places the model itself: start it without torchrun and without "
+                                "--device-map, and use --tensor-parallel-size to split a model over GPUs")
+    require_vllm()  # before any merging or converting
+    handle = model_handle(cfg.model, cfg.chat_template)
+    dtype = {"auto": "auto", "fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}.get(cfg.model_dtype,
+                                                                                          cfg.model_dtype)
+    sampler = VllmSampler(model_folder_for(cfg.model), handle.tokenizer, cfg.sampling, stop_token_ids(handle),
+                          dtype=dtype, tensor_parallel_size=cfg.tensor_parallel_size)
+    path = generate_answers(handle, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,
+                            progress=not args.quiet, run_info={"engine": "vllm"}, sampler=sampler)
+    print(f"wrote {path}")
 
 
 def _judge(args: argparse.Namespace) -> None:
@@ -596,6 +636,32 @@ def _orthogonalize(args: argparse.Namespace) -> None:
                                    record={"direction": str(args.direction), "layer": args.layer,
                                            "direction_cfg": direction.cfg})
     print(f"wrote {folder}: weights orthogonal to {args.direction} (layer {args.layer}); load it as a model spec")
+
+
+def _bake_steering(args: argparse.Namespace) -> None:
+    from .directions import Direction
+    from .weight_steering import export_steered
+
+    direction = Direction.load(args.direction)
+    if args.scale == "auto":
+        from .models import load_model
+        from .neutral import load_neutral_texts, typical_residual_norms
+
+        model = load_model(args.model)
+        direction.check_model(model.n_layers, model.d_model, name=args.model)
+        scale = float(typical_residual_norms(model, load_neutral_texts(), [args.layer])[args.layer])
+        del model
+    else:
+        try:
+            scale = float(args.scale)
+        except ValueError:
+            raise PersonaProbeError(f"--scale {args.scale!r} is neither auto nor a number") from None
+    vector = args.alpha * scale * direction.at(args.layer)
+    folder = export_steered(args.model, vector, args.layer, args.out,
+                            record={"direction": str(args.direction), "alpha": args.alpha, "scale": scale,
+                                    "positions": "all", "direction_cfg": direction.cfg})
+    print(f"wrote {folder}: layer {args.layer} steered by alpha {args.alpha} x scale {scale:.3g}; "
+          "load it as a model spec")
 
 
 def _data_contrast(args: argparse.Namespace) -> None:

@@ -15,7 +15,7 @@ import os
 import shutil
 import time
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ContextManager, Sequence
 
@@ -65,8 +65,11 @@ def plan_jobs(conversations: Sequence[Conversation], samples: int | None, per_qu
     return jobs
 
 
-def stop_token_ids(model: LoadedModel) -> list[int]:
-    """The chat template's end-of-turn token plus the tokenizer's and model's EOS."""
+def stop_token_ids(model) -> list[int]:
+    """The chat template's end-of-turn token plus the tokenizer's and model's EOS.
+
+    ``model`` is a :class:`LoadedModel` or a :class:`~persona_probe.models.ModelHandle` (no weights).
+    """
     tok = model.tokenizer
     probe = Conversation((Message("user", "hi"), Message("assistant", "fine")), "probe", "probe")
     rendered = render_conversation(probe, tok)
@@ -75,7 +78,8 @@ def stop_token_ids(model: LoadedModel) -> list[int]:
         ids.add(rendered.input_ids[rendered.response_end])
     if tok.eos_token_id is not None:
         ids.add(tok.eos_token_id)
-    config_eos = model.bridge.original_model.generation_config.eos_token_id
+    config_eos = (model.bridge.original_model.generation_config.eos_token_id if hasattr(model, "bridge")
+                  else model.eos_token_id)
     ids.update(config_eos if isinstance(config_eos, list) else [config_eos] if config_eos is not None else [])
     return sorted(ids)
 
@@ -311,6 +315,10 @@ class GenerateConfig(SamplingSettings):
     """Output JSONL; an existing file is resumed."""
     chat_template: str | None = None
     """A Jinja chat template file that replaces the tokenizer's own."""
+    engine: str = field(default="hf", metadata={"choices": ("hf", "vllm")})
+    """hf: transformers through the bridge; vllm: vLLM, for unsteered sampling at scale (pip install 'persona-probe[vllm]'). To steer or ablate on vLLM, sample a folder made by bake-steering or orthogonalize."""
+    tensor_parallel_size: int = 1
+    """With --engine vllm: GPUs that one model is split over (vLLM's tensor parallelism)."""
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,42 @@ class LoadedModel:
         return int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 0) or 2048)
 
 
+@dataclass(frozen=True)
+class ModelHandle:
+    """What sampling needs of a model besides its weights, for engines that load the weights themselves."""
+
+    tokenizer: Any
+    """The tokenizer (with a chat template)."""
+    identity: ModelIdentity
+    """What the engine will load."""
+    eos_token_id: int | list[int] | None
+    """The model's generation-config EOS."""
+    folder: Path
+    """The base weights' folder."""
+
+
+def model_handle(spec: str, chat_template: str | None = None) -> ModelHandle:
+    """A spec's tokenizer, identity and EOS, without loading its weights (e.g. for vLLM)."""
+    from transformers import GenerationConfig
+
+    parsed = parse_spec(spec)
+    folder, identity = _materialise(parsed)
+    tokenizer = load_tokenizer(spec)
+    if chat_template:
+        tokenizer.chat_template = Path(chat_template).read_text(encoding="utf-8")
+    if not getattr(tokenizer, "chat_template", None):
+        raise ModelSpecError(f"model {spec!r} has no chat template; pass --chat-template FILE.jinja")
+    config = json.loads((folder / "config.json").read_text())
+    try:
+        eos = GenerationConfig.from_pretrained(folder).eos_token_id
+    except OSError:  # no generation_config.json
+        eos = config.get("eos_token_id")
+    adapter = _adapter_identity(parsed.adapter) if parsed.adapter else None
+    identity = ModelIdentity(**{**identity.to_dict(), "adapter": adapter,
+                                "architecture": (config.get("architectures") or [""])[0]})
+    return ModelHandle(tokenizer, identity, eos, folder)
+
+
 def parse_spec(text: str) -> ModelSpec:
     """Parse a model spec string; raises :class:`ModelSpecError` naming the grammar."""
     raw = text.strip()
@@ -466,11 +502,18 @@ def _merge_adapter(model, adapter: str, raw: str):
             peft_model = PeftModel.from_pretrained(model, repo, revision=revision or None)
     except Exception as err:
         raise ModelSpecError(f"model spec {raw!r}: cannot load adapter {adapter!r}: {err}") from None
+    identity = _adapter_identity(adapter)
+    # Merging gives plain Linear layers, so the bridge and hooks see an ordinary model.
+    return peft_model.merge_and_unload(), identity
+
+
+def _adapter_identity(adapter: str) -> dict[str, Any]:
+    path = Path(adapter).expanduser()
+    repo, _, revision = adapter.partition("@")
     identity = {"name": str(path.resolve()) if path.is_dir() else repo, "revision": revision or None}
     if path.is_dir():
         identity["sha256"] = folder_sha256(path)
-    # Merging gives plain Linear layers, so the bridge and hooks see an ordinary model.
-    return peft_model.merge_and_unload(), identity
+    return identity
 
 
 def _boot_bridge(hf_model, tokenizer, device: torch.device | None, dtype: torch.dtype, name: str):

@@ -107,7 +107,7 @@ def typical_residual_norms(model: LoadedModel, texts: Sequence[str], layers: Seq
     for ids, mask in token_batches(model, texts, batch_size, max_tokens):
         def recorder(layer: int, real: torch.Tensor):
             def record(resid, hook):
-                keep = real & ~massive_positions(resid, massive_factor)
+                keep = real.to(resid.device) & ~massive_positions(resid, massive_factor)  # its layer's device
                 norms[layer].append(resid.float().norm(dim=-1)[keep].cpu())
             return record
         hooks = [(resid_post(layer), recorder(layer, mask.bool())) for layer in layers]

@@ -8,7 +8,7 @@ from persona_probe.orthogonalize import export_orthogonalized
 from tiny_models import build_model
 
 
-@pytest.mark.parametrize("arch", ["llama", "gpt2"])  # gpt2 ties its embedding and unembedding
+@pytest.mark.parametrize("arch", ["llama", "gpt2", "qwen2", "mistral"])  # gpt2 ties its embedding and unembedding
 def test_orthogonalized_weights_equal_hook_ablation(arch, tmp_path):
     folder = build_model(tmp_path / arch, arch, layers=3)
     model = load_model(str(folder))

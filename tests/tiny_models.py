@@ -40,9 +40,13 @@ def build_tokenizer(chat_template: str | None = CHATML):
 
 
 def build_model(folder: Path, arch: str = "llama", layers: int = 2, d_model: int = 64,
-                chat_template: str | None = CHATML, seed: int = 0) -> Path:
-    """Save a random-init ``arch`` model and tokenizer to ``folder``; returns the folder."""
-    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+                chat_template: str | None = CHATML, seed: int = 0, **config_fields) -> Path:
+    """Save a random-init ``arch`` model and tokenizer to ``folder``; returns the folder.
+
+    ``config_fields`` override the qwen2/mistral config (e.g. ``tie_word_embeddings=True``).
+    """
+    from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, MistralConfig,
+                              MistralForCausalLM, Qwen2Config, Qwen2ForCausalLM)
 
     tokenizer = build_tokenizer(chat_template)
     torch.manual_seed(seed)
@@ -56,6 +60,19 @@ def build_model(folder: Path, arch: str = "llama", layers: int = 2, d_model: int
         config = GPT2Config(vocab_size=len(tokenizer), n_positions=1024, n_embd=d_model, n_layer=layers, n_head=4,
                             eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
         model = GPT2LMHeadModel(config)
+    elif arch in ("qwen2", "mistral"):
+        config_class, model_class = {"qwen2": (Qwen2Config, Qwen2ForCausalLM),
+                                     "mistral": (MistralConfig, MistralForCausalLM)}[arch]
+        config = config_class(vocab_size=len(tokenizer), hidden_size=d_model, intermediate_size=2 * d_model,
+                              num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
+                              max_position_embeddings=1024, eos_token_id=tokenizer.eos_token_id,
+                              pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                              **{"sliding_window": None, **config_fields})
+        model = model_class(config)
+        with torch.no_grad():  # a random init leaves Qwen2's q/k/v biases at zero; make them count
+            for name, param in model.named_parameters():
+                if name.endswith("bias"):
+                    param.normal_(0.0, 0.2)
     else:
         raise ValueError(arch)
     folder.mkdir(parents=True, exist_ok=True)
