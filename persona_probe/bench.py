@@ -84,8 +84,10 @@ class BenchCacheResult:
         return self.cache_tokens_per_s / self.forward_tokens_per_s
 
 
-def bench_cache(cfg: BenchCacheConfig) -> BenchCacheResult:
-    model = load_model(cfg.model, cfg.device, cfg.model_dtype)
+def bench_cache(cfg: BenchCacheConfig, model=None) -> BenchCacheResult:
+    """``model``: an already loaded :class:`~persona_probe.models.LoadedModel` (e.g. random-init
+    from a config, see analyses/gpu_benchmarks.py) instead of ``cfg.model``."""
+    model = model or load_model(cfg.model, cfg.device, cfg.model_dtype)
     layers = parse_layers(cfg.layers, model.n_layers)
     prompts = load_conversations(cfg.data).conversations
     prompt_tokens = len(render_conversation(prompts[0], model.tokenizer).input_ids)

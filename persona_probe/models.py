@@ -362,6 +362,15 @@ def load_model(
     return LoadedModel(bridge, tokenizer, identity, torch_device, torch_dtype, extra)
 
 
+def wrap_hf_model(hf_model, tokenizer, identity: ModelIdentity) -> LoadedModel:
+    """A transformers model already in memory (e.g. random-init from a config, for benchmarks) in the bridge."""
+    parameter = next(hf_model.parameters())
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    bridge = _boot_bridge(hf_model.eval(), tokenizer, parameter.device, parameter.dtype, identity.name)
+    return LoadedModel(bridge, tokenizer, identity, parameter.device, parameter.dtype)
+
+
 def load_hf_model(spec: str, dtype: torch.dtype = torch.float32, device_map: dict | None = None):
     """The plain transformers model of a spec (adapter merged), its tokenizer and its identity; no bridge.
 
