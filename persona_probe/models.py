@@ -444,6 +444,18 @@ def _hub_snapshot(repo: str, revision: str | None, raw: str) -> Path:
         ) from None
 
 
+def cache_staging(parent: Path, prefix: str) -> Path:
+    """A fresh, readable staging folder in the user cache, to fill and then ``os.replace`` into place;
+    staging folders over an hour old (left by a killed run) are removed first."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(prefix + "*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a shared cache must be readable
+    return staging
+
+
 def _converted_gguf(gguf: Path, digest: str) -> Path:
     """Dequantise a GGUF once into a safetensors folder in the user cache."""
     folder = cache_dir() / "converted" / digest[:24]
@@ -461,12 +473,7 @@ def _converted_gguf(gguf: Path, digest: str) -> Path:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         delattr(model.config, "quantization_config")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    for stale in folder.parent.glob(".converting-*"):  # left by a conversion that was killed
-        if time.time() - stale.stat().st_mtime > 3600:
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=folder.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a shared cache must be readable
+    staging = cache_staging(folder.parent, ".converting-")
     try:
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)

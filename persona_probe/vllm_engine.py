@@ -20,8 +20,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
-import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -145,19 +143,14 @@ def _merge_into(spec: str, base_folder: Path, merged: Path) -> None:
     import torch
 
     from .artifacts import provenance
-    from .models import load_hf_model
+    from .models import cache_staging, load_hf_model
 
     config = json.loads((base_folder / "config.json").read_text())
     dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
     dtype = dtypes.get(config.get("dtype") or config.get("torch_dtype"), torch.float32)
     log.info("merging %s once for vLLM (later runs use %s)", spec, merged)
     model, tokenizer, identity = load_hf_model(spec, torch.float32)
-    merged.parent.mkdir(parents=True, exist_ok=True)
-    for stale in merged.parent.glob(".merging-*"):  # left by a merge that was killed
-        if time.time() - stale.stat().st_mtime > 3600:
-            shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".merging-", dir=merged.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a shared cache must be readable
+    staging = cache_staging(merged.parent, ".merging-")
     try:
         model.to(dtype).save_pretrained(staging)
         tokenizer.save_pretrained(staging)
