@@ -83,10 +83,7 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     Under ``torchrun`` each rank caches a disjoint share of the shards into the same
     store, and rank 0 merges the manifest (see :mod:`persona_probe.distributed`).
     """
-    world, device = from_environment(cfg.device)
-    if world.active and cfg.device_map:
-        raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
-                                "use one or the other")
+    world, device = from_environment(cfg.device, cfg.device_map)
     if world.active:
         cfg = replace(cfg, device=device)
     dataset = load_conversations(cfg.data)

@@ -422,10 +422,7 @@ def _generate(args: argparse.Namespace) -> None:
     if cfg.engine == "vllm":
         _generate_vllm(cfg, args)
         return
-    world, device = from_environment(cfg.device)
-    if world.active and cfg.device_map:
-        raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
-                                "use one or the other")
+    world, device = from_environment(cfg.device, cfg.device_map)
     model = load_model(cfg.model, device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
                        max_memory=cfg.max_memory)
     path = generate_answers(model, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,
@@ -438,7 +435,7 @@ def _generate_vllm(cfg, args: argparse.Namespace) -> None:
     """The same rows from vLLM: it loads the weights itself, so only the tokenizer is loaded here."""
     from .distributed import launched_ranks
     from .generate import generate_answers, stop_token_ids
-    from .models import model_handle
+    from .models import model_handle, resolve_dtype
     from .vllm_engine import VllmSampler, model_folder_for, require_vllm
 
     if launched_ranks() > 1 or cfg.device_map:
@@ -446,8 +443,8 @@ def _generate_vllm(cfg, args: argparse.Namespace) -> None:
                                 "--device-map, and use --tensor-parallel-size to split a model over GPUs")
     require_vllm()  # before any merging or converting
     handle = model_handle(cfg.model, cfg.chat_template)
-    dtype = {"auto": "auto", "fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}.get(cfg.model_dtype,
-                                                                                          cfg.model_dtype)
+    # vLLM takes dtype names; auto lets it choose, as resolve_dtype chooses for the hf engine.
+    dtype = "auto" if cfg.model_dtype == "auto" else str(resolve_dtype(cfg.model_dtype, None)).removeprefix("torch.")
     sampler = VllmSampler(model_folder_for(cfg.model), handle.tokenizer, cfg.sampling, stop_token_ids(handle),
                           dtype=dtype, tensor_parallel_size=cfg.tensor_parallel_size)
     path = generate_answers(handle, cfg.questions, cfg.out, cfg.samples or None, cfg.sampling, cfg.batch_size,

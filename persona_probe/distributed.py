@@ -90,17 +90,6 @@ class World:
         torch.distributed.broadcast(buffer, src=0)
         return json.loads(buffer.cpu().numpy().tobytes().decode())
 
-    def all_agree(self, ok: bool, what: str) -> None:
-        """Raise on every rank unless ``ok`` holds on all of them."""
-        if not self.active:
-            return
-        flag = torch.tensor([0 if ok else 1], dtype=torch.int64, device=_wire())
-        torch.distributed.all_reduce(flag)
-        if int(flag) and not ok:
-            raise DistributedError(f"{self.label}: {what}")
-        if int(flag):
-            raise DistributedError(f"{self.label}: another rank reports: {what}")
-
 
 def _wire() -> torch.device:
     """Where collective tensors must live: nccl only moves CUDA tensors."""
@@ -117,16 +106,19 @@ def launched_ranks() -> int:
         raise PersonaProbeError(f"WORLD_SIZE={os.environ['WORLD_SIZE']!r} is not a number") from None
 
 
-def from_environment(device: str = "auto") -> tuple[World, str]:
+def from_environment(device: str = "auto", device_map: str | None = None) -> tuple[World, str]:
     """Join the process group the launcher describes, and pick this rank's device.
 
     Returns the world and the device to load on: ``cuda:LOCAL_RANK`` when ``device`` is
     auto or cuda and GPUs are present, else the device as given. gloo serves CPU ranks
-    and nccl GPU ranks.
+    and nccl GPU ranks. A ``device_map`` (one model over all GPUs) is refused under a launcher.
     """
     size = launched_ranks()
     if size <= 1:
         return World(), device
+    if device_map:
+        raise PersonaProbeError("--device-map splits one model over the GPUs, and torchrun gives each rank a GPU; "
+                                "use one or the other")
     world = World(int(os.environ["RANK"]), size, int(os.environ.get("LOCAL_RANK", "0")))
     use_cuda = torch.cuda.is_available() and device in ("auto", "cuda")
     if use_cuda:

@@ -78,8 +78,7 @@ def stop_token_ids(model) -> list[int]:
         ids.add(rendered.input_ids[rendered.response_end])
     if tok.eos_token_id is not None:
         ids.add(tok.eos_token_id)
-    config_eos = (model.bridge.original_model.generation_config.eos_token_id if hasattr(model, "bridge")
-                  else model.eos_token_id)
+    config_eos = model.eos_token_id
     ids.update(config_eos if isinstance(config_eos, list) else [config_eos] if config_eos is not None else [])
     return sorted(ids)
 
@@ -200,17 +199,13 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
             bar.update(len(lines))
             bar.set_postfix(tok_s=f"{n_tokens / (time.perf_counter() - start):.0f}")
     world.barrier()
-    world.on_main(lambda: _merge_parts(out, [j.id for j in jobs_in_order(batches)]))
+    world.on_main(lambda: _merge_parts(out, [job.id for batch in batches for job in batch]))
     return out
 
 
 def parts_folder(out: Path) -> Path:
     """Where data-parallel ranks write their rows before rank 0 merges them."""
     return out.with_name(out.name + ".parts")
-
-
-def jobs_in_order(batches) -> list[SampleJob]:
-    return [job for batch in batches for job in batch]
 
 
 def _merge_parts(out: Path, order: Sequence[str]) -> None:

@@ -113,6 +113,11 @@ class LoadedModel:
         return int(self.bridge.cfg.d_model)
 
     @property
+    def eos_token_id(self) -> int | list[int] | None:
+        """The model's generation-config EOS (as :class:`ModelHandle` has it)."""
+        return self.bridge.original_model.generation_config.eos_token_id
+
+    @property
     def max_length(self) -> int:
         config = self.bridge.original_model.config
         return int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 0) or 2048)
@@ -138,11 +143,8 @@ def model_handle(spec: str, chat_template: str | None = None) -> ModelHandle:
 
     parsed = parse_spec(spec)
     folder, identity = _materialise(parsed)
-    tokenizer = load_tokenizer(spec)
-    if chat_template:
-        tokenizer.chat_template = Path(chat_template).read_text(encoding="utf-8")
-    if not getattr(tokenizer, "chat_template", None):
-        raise ModelSpecError(f"model {spec!r} has no chat template; pass --chat-template FILE.jinja")
+    tokenizer = _tokenizer_from(folder, spec)
+    _set_chat_template(tokenizer, spec, chat_template)
     config = json.loads((folder / "config.json").read_text())
     try:
         eos = GenerationConfig.from_pretrained(folder).eos_token_id
@@ -338,16 +340,7 @@ def load_model(
                 f"{torch.cuda.device_count()} visible GPUs; fix --max-memory / --device-map or CUDA_VISIBLE_DEVICES"
             )
     hf_model, tokenizer, identity = load_hf_model(spec, torch_dtype, plan)
-    if chat_template:
-        template_path = Path(chat_template)
-        if not template_path.is_file():
-            raise ModelSpecError(f"--chat-template {chat_template}: no such file")
-        tokenizer.chat_template = template_path.read_text(encoding="utf-8")
-    if require_chat_template and not getattr(tokenizer, "chat_template", None):
-        raise ModelSpecError(
-            f"model {spec!r} has no chat template, so conversations cannot be rendered; "
-            "use an instruct/chat model or pass --chat-template FILE.jinja"
-        )
+    _set_chat_template(tokenizer, spec, chat_template, require_chat_template)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     extra = {}
@@ -397,14 +390,31 @@ def model_config(spec: str) -> dict:
 
 def load_tokenizer(spec: str):
     """Only the tokenizer of a model spec (e.g. to show a store's tokens); loads no weights."""
+    folder, _ = _materialise(parse_spec(spec))
+    return _tokenizer_from(folder, spec)
+
+
+def _tokenizer_from(folder: Path, spec: str):
     from transformers import AutoTokenizer
 
-    parsed = parse_spec(spec)
-    folder, _ = _materialise(parsed)
     try:
         return AutoTokenizer.from_pretrained(folder)
     except (OSError, ValueError) as err:
         raise ModelSpecError(f"cannot load the tokenizer of {spec!r} from {folder}: {err}") from None
+
+
+def _set_chat_template(tokenizer, spec: str, chat_template: str | None, required: bool = True) -> None:
+    """Replace the tokenizer's template with the file ``chat_template``; refuse a model without one."""
+    if chat_template:
+        template_path = Path(chat_template)
+        if not template_path.is_file():
+            raise ModelSpecError(f"--chat-template {chat_template}: no such file")
+        tokenizer.chat_template = template_path.read_text(encoding="utf-8")
+    if required and not getattr(tokenizer, "chat_template", None):
+        raise ModelSpecError(
+            f"model {spec!r} has no chat template, so conversations cannot be rendered; "
+            "use an instruct/chat model or pass --chat-template FILE.jinja"
+        )
 
 
 def _materialise(spec: ModelSpec) -> tuple[Path, ModelIdentity]:
