@@ -367,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(join_signed_lists(argv))
     _configure_logging(args.quiet)
     from .distributed import launched_rank, launched_ranks, shutdown_process_group
+    finished = False
     try:
         if launched_ranks() > 1 and args.handler not in (_cache, _generate):
             raise PersonaProbeError(
@@ -374,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(WORLD_SIZE={launched_ranks()}); start it without torchrun"
             )
         args.handler(args)
+        finished = True
     except PersonaProbeError as err:
         prefix = f"persona-probe [rank {launched_rank()}]" if launched_ranks() > 1 else "persona-probe"
         print(f"{prefix}: error: {err}", file=sys.stderr)
@@ -383,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
-        shutdown_process_group()
+        shutdown_process_group(finished)
     return 0
 
 

@@ -139,9 +139,17 @@ def launched_rank() -> int:
     return int(os.environ.get("RANK", "0") or 0)
 
 
-def shutdown_process_group() -> None:
-    """Leave the process group, if this process joined one (torch warns otherwise)."""
+def shutdown_process_group(finished: bool = True) -> None:
+    """Leave the process group, if this process joined one (torch warns otherwise).
+
+    After a finished run every rank first meets at a barrier: a rank that tears its
+    connections down while a peer's last collective is still completing can make that
+    peer's gloo threads abort the process (seen once, as SIGABRT, at the end of a 2-rank
+    generate). After an error there is no barrier, because the other ranks may never come.
+    """
     if torch.distributed.is_available() and torch.distributed.is_initialized():
+        if finished:
+            torch.distributed.barrier()
         torch.distributed.destroy_process_group()
 
 
