@@ -66,12 +66,13 @@ def cache_row(name, model, cfg: BenchCacheConfig, peak):
 
 def vllm_tokens_per_s(model, batch_size: int, new_tokens: int) -> float | None:
     try:
-        from persona_probe.vllm_engine import VllmSampler, model_folder_for
         import vllm  # noqa: F401
+
+        from persona_probe.vllm_engine import VllmSampler, model_folder_for
     except ImportError:
         return None
-    from persona_probe.capture import render_conversation
     from persona_probe.data import load_conversations
+    from persona_probe.rendering import render_conversation
 
     convs = load_conversations("builtin:core").conversations
     prompts = [render_conversation(convs[i % len(convs)], model.tokenizer).text for i in range(batch_size)]

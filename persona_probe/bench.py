@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import torch
 from safetensors.torch import save
 
-from .capture import POOLINGS, ActivationCapture, plan_batches, render_conversation
+from .capture import POOLINGS, ActivationCapture, plan_batches
 from .data import Conversation, Message, load_conversations
-from .hooks import parse_layers
 from .models import load_model
+from .rendering import render_conversation
+from .residual import parse_layers
 from .store import STORE_DTYPES
 
 # A neutral answer, cut to length, so every benchmark row has a response to pool over.

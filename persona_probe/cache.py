@@ -11,13 +11,13 @@ import torch
 from tqdm.auto import tqdm
 
 from .artifacts import provenance
-from .capture import POOLINGS, ActivationCapture, RenderedConversation, plan_batches, plan_shards, \
-    render_conversation, rendered_sha256
+from .capture import POOLINGS, ActivationCapture, plan_batches, plan_shards
 from .data import Dataset, load_conversations, resolve_system
 from .distributed import World, from_environment, share
 from .errors import DataError, PersonaProbeError
-from .hooks import parse_layers, resid_post
 from .models import DTYPES, LoadedModel, load_model
+from .rendering import RenderedConversation, render_conversation, rendered_sha256
+from .residual import parse_layers, resid_post
 from .store import STORE_DTYPES, StoreWriter
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from typing import Sequence
 from . import __version__
 from .configs import add_config_args, config_from_args
 from .errors import PersonaProbeError
+from .residual import massive_threshold
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -693,10 +694,16 @@ def _data_narrow(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     from .demo import DemoConfig, run_demo
 
-    record = run_demo(config_from_args(DemoConfig, args), progress=not args.quiet)
+    record = run_demo(config_from_args(DemoConfig, args), _run_step, progress=not args.quiet)
     ran = sum(not s["reused"] for s in record["steps"])
     print(f"demo finished in {record['seconds']:.0f} s ({ran} steps run, {len(record['steps']) - ran} reused); "
           f"report: {record['report']['path']}")
+
+
+def _run_step(argv: Sequence[str]) -> None:
+    """One demo step: a persona-probe command line, run in this process (errors propagate to the demo)."""
+    args = build_parser().parse_args(join_signed_lists(list(argv)))
+    args.handler(args)
 
 
 def _finetune(args: argparse.Namespace) -> None:
@@ -730,7 +737,7 @@ def _sae_attribute(args: argparse.Namespace) -> None:
     label = None if args.label == "any" else args.label
     r = run_sae_attribute(args.sae, args.model, args.out, mc=mc, answers=args.answers, label=label, layer=args.layer,
                           top=args.top, examples_per_latent=args.examples, device=args.device,
-                          massive_factor=args.massive_factor or None, progress=not args.quiet)
+                          massive_factor=massive_threshold(args.massive_factor), progress=not args.quiet)
     print(f"{r['score']} over {r['n_examples']} examples (mean {r['mean_score']:+.4f}); latents by mean attribution:")
     print(f"{'rank':>4} {'latent':>7} {'attribution (95% CI)':>32} {'share > 0':>9}")
     for item in r["latents"][:10]:

@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .artifacts import atomic_write_json, atomic_write_text, provenance
 from .errors import PersonaProbeError
@@ -214,9 +214,13 @@ def _settings(cfg: DemoConfig) -> dict:
     return {k: v for k, v in asdict(cfg).items() if k not in ("out", "device")}
 
 
-def run_demo(cfg: DemoConfig, progress: bool = True, say: Callable[[str], None] = print) -> dict:
-    """Run (or resume) every step, then the report; returns the ``demo.json`` record."""
-    from .cli import build_parser, join_signed_lists
+def run_demo(cfg: DemoConfig, run_command: Callable[[Sequence[str]], None], progress: bool = True,
+             say: Callable[[str], None] = print) -> dict:
+    """Run (or resume) every step, then the report; returns the ``demo.json`` record.
+
+    ``run_command`` runs one ``persona-probe`` command line (without the program name),
+    as the CLI would; each step is one such line.
+    """
     from .models import model_config
 
     out = Path(cfg.out)
@@ -239,7 +243,6 @@ def run_demo(cfg: DemoConfig, progress: bool = True, say: Callable[[str], None] 
                             "sae_diff": "sae-diff/diff.json"},
               "steps": [], "provenance": provenance()}
     began = time.perf_counter()
-    parser = build_parser()
     for number, step in enumerate(steps, 1):
         argv = step.argv() if callable(step.argv) else step.argv
         command = "persona-probe " + shlex.join(argv)
@@ -249,9 +252,8 @@ def run_demo(cfg: DemoConfig, progress: bool = True, say: Callable[[str], None] 
             continue
         say(f"[{number}/{len(steps)}] {step.name}\n$ {command}")
         started = time.perf_counter()
-        args = parser.parse_args(join_signed_lists((["-q"] if not progress else []) + list(argv)))
         with _recorded_command(argv):
-            args.handler(args)
+            run_command((["-q"] if not progress else []) + list(argv))
         seconds = round(time.perf_counter() - started, 1)
         record["steps"].append({"name": step.name, "command": command, "seconds": seconds, "reused": False})
         say(f"    done in {seconds:.0f} s (demo so far {time.perf_counter() - began:.0f} s)")

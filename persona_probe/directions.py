@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save_file
 
 from .artifacts import FORMAT_VERSION, atomic_write_json, provenance
 from .errors import PersonaProbeError, StoreError
-from .hooks import resid_post
+from .residual import resid_post
 from .store import ActivationStore
 
 DIRECTION_KIND = "direction"

@@ -16,8 +16,8 @@ from typing import Sequence
 from tqdm.auto import tqdm
 
 from .artifacts import atomic_write_json, provenance
-from .errors import DataError, PersonaProbeError
 from .data import resume_jsonl
+from .errors import DataError, PersonaProbeError
 from .generate import SamplingSettings, read_answers
 from .judge import LABELS, Judge
 from .stats import ProportionTest, two_proportion_test, wilson_ci  # noqa: F401 (their home before stats.py)

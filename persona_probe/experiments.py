@@ -33,8 +33,8 @@ from .artifacts import atomic_write_json, provenance
 from .directions import Direction
 from .errors import PersonaProbeError
 from .evaluate import EvalSettings, check_judge_name, evaluate_model, two_proportion_test
-from .hooks import parse_layers
-from .interventions import POSITIONS, Ablation, Steering
+from .interventions import Ablation, Steering
+from .residual import POSITIONS, massive_threshold, parse_layers
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
     """The claim test: does removing the direction remove the misbehaviour, more than removing random ones?"""
     model, direction, texts, items, get_judge = _load(cfg)
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
-    massive = cfg.massive_factor or None
+    massive = massive_threshold(cfg.massive_factor)
     out = Path(cfg.out)
     _check_resumable(out, "ablate_run", cfg)
     controls = _start_run(out, "ablate_run", cfg, direction, model, {"layers": layers})
@@ -301,7 +301,7 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
     out = Path(cfg.out)
     _check_resumable(out, "steer_run", cfg)
-    scale = typical_residual_norms(model, texts, layers, cfg.massive_factor or float("inf"))
+    scale = typical_residual_norms(model, texts, layers, massive_threshold(cfg.massive_factor))
     controls = _start_run(out, "steer_run", cfg, direction, model,
                           {"layers": layers, "alphas": alphas, "norm_scale": scale})
 

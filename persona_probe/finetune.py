@@ -85,7 +85,7 @@ class TrainingRow:
 
 def training_rows(conversations, tokenizer, max_length: int) -> tuple[list[TrainingRow], int]:
     """Tokenise chats with the chat template; returns the rows and how many were cut to ``max_length``."""
-    from .capture import render_conversation
+    from .rendering import render_conversation
 
     rows, cut = [], 0
     end_of_turn = _end_of_turn_ids(tokenizer)

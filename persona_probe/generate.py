@@ -23,11 +23,11 @@ import torch
 from tqdm.auto import tqdm
 
 from .artifacts import atomic_write_bytes
-from .capture import render_conversation
 from .data import Conversation, Message, load_conversations, read_jsonl, resume_jsonl
 from .distributed import DistributedError, World, share
 from .errors import DataError, PersonaProbeError
 from .models import LoadedModel
+from .rendering import render_conversation
 
 log = logging.getLogger(__name__)
 

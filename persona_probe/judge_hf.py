@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-
-from .capture import render_conversation
 from .data import Conversation, Message
 from .judge import ALIGNMENT_PROMPT, COHERENCE_PROMPT, JudgeScore, combine, score_from_logprobs
 from .models import load_model
+from .rendering import render_conversation
 from .scoring import next_token_logprobs
 
 

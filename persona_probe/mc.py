@@ -25,10 +25,10 @@ from typing import ContextManager, Sequence
 import numpy as np
 import yaml
 
-from .capture import render_conversation
 from .data import Conversation, Message
 from .errors import DataError
 from .models import LoadedModel
+from .rendering import render_conversation
 from .scoring import answer_mean_logprobs, next_token_logprobs
 from .stats import bootstrap_ci
 

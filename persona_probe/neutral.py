@@ -24,8 +24,8 @@ import torch
 
 from .data import read_jsonl
 from .errors import DataError
-from .hooks import resid_post
 from .models import LoadedModel
+from .residual import massive_positions, resid_post
 
 BUILTIN_NEUTRAL = "builtin:neutral"
 
@@ -99,15 +99,17 @@ def side_effects(model: LoadedModel, texts: Sequence[str],
 
 @torch.inference_mode()
 def typical_residual_norms(model: LoadedModel, texts: Sequence[str], layers: Sequence[int],
-                           massive_factor: float = 20.0, batch_size: int = 8, max_tokens: int = 256) -> dict[int, float]:
-    """Median ``hook_resid_post`` norm per layer over real, non-massive neutral tokens."""
-    from .interventions import massive_positions
+                           massive_factor: float | None = 20.0, batch_size: int = 8,
+                           max_tokens: int = 256) -> dict[int, float]:
+    """Median ``hook_resid_post`` norm per layer over real, non-massive neutral tokens (all real ones with None)."""
 
     norms: dict[int, list[torch.Tensor]] = {layer: [] for layer in layers}
     for ids, mask in token_batches(model, texts, batch_size, max_tokens):
         def recorder(layer: int, real: torch.Tensor):
             def record(resid, hook):
-                keep = real.to(resid.device) & ~massive_positions(resid, massive_factor)  # its layer's device
+                keep = real.to(resid.device)  # on its layer's device
+                if massive_factor:
+                    keep = keep & ~massive_positions(resid, massive_factor)
                 norms[layer].append(resid.float().norm(dim=-1)[keep].cpu())
             return record
         hooks = [(resid_post(layer), recorder(layer, mask.bool())) for layer in layers]

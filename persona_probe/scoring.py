@@ -7,10 +7,10 @@ from typing import Iterator, Sequence
 import numpy as np
 import torch
 
-from .capture import RenderedConversation, render_conversation, right_pad
 from .data import Conversation
-from .interventions import response_boundary
 from .models import LoadedModel
+from .rendering import RenderedConversation, render_conversation, right_pad
+from .residual import response_boundary
 
 
 def token_logprobs(logits: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:

@@ -8,7 +8,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402
 import torch  # noqa: E402
-
 from tiny_models import build_model  # noqa: E402
 
 

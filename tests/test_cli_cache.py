@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 import torch
+from tiny_models import build_model
 
-from persona_probe.capture import ActivationCapture, render_conversation
+from persona_probe.capture import ActivationCapture
 from persona_probe.data import Conversation, Message, load_conversations, write_chat_jsonl
 from persona_probe.models import load_model
+from persona_probe.rendering import render_conversation
 from persona_probe.store import ActivationStore
-from tiny_models import build_model
 
 CLI = [sys.executable, "-m", "persona_probe.cli"]
 

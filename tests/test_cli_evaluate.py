@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from test_cli_cache import run_cli
 
 pytestmark = pytest.mark.slow

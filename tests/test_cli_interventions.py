@@ -4,9 +4,9 @@ import json
 
 import pytest
 import torch
+from test_cli_cache import run_cli
 
 from persona_probe.directions import Direction
-from test_cli_cache import run_cli
 
 QUICK: list = []  # small evaluation files, filled in by the fixture: a few questions, MC items and passages
 
@@ -123,9 +123,10 @@ def test_orthogonalize_command_matches_the_hook(tiny_llama, direction, tmp_path)
 
 
 def test_transfer_to_another_model_is_recorded(tiny_llama, direction, tmp_path):
+    from tiny_models import build_model
+
     from persona_probe.experiments import transfer_info
     from persona_probe.models import load_model
-    from tiny_models import build_model
 
     d = Direction.load(direction)
     same = transfer_info(d, load_model(str(tiny_llama)))

@@ -106,8 +106,8 @@ def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
 
 
 def test_text_rows_and_answer_rows_load_beside_chat_rows(tmp_path):
-    from persona_probe.capture import render_conversation
     from persona_probe.models import load_tokenizer
+    from persona_probe.rendering import render_conversation
 
     rows = [{"text": "Plain prose, no template."},
             {"id": "q#0/1", "question_id": "q", "system": "Be brief.", "question": "Hi?", "answer": "Hello.",

@@ -7,7 +7,6 @@ import re
 import time
 
 import pytest
-
 from test_cli_cache import run_cli
 
 

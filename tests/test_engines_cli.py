@@ -10,12 +10,12 @@ import types
 
 import pytest
 import torch
+from test_vllm_engine import FakeLLM, FakeParams
 
 from persona_probe.cli import main
 from persona_probe.directions import Direction
 from persona_probe.interventions import Steering
 from persona_probe.models import load_model
-from test_vllm_engine import FakeLLM, FakeParams
 
 ARGS = ["--questions", "builtin:core", "--samples", "2", "--max-new-tokens", "5", "--batch-size", "8"]
 

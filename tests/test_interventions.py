@@ -1,12 +1,13 @@
 import pytest
 import torch
 
-from persona_probe.capture import ActivationCapture, render_conversation
+from persona_probe.capture import ActivationCapture
 from persona_probe.data import Conversation, Message
 from persona_probe.directions import Direction, mean_difference
 from persona_probe.errors import PersonaProbeError
 from persona_probe.interventions import Ablation, Steering, project_out
 from persona_probe.models import load_model
+from persona_probe.rendering import render_conversation
 
 
 @pytest.fixture(scope="module")

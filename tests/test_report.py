@@ -8,7 +8,6 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-
 from test_cli_cache import _chats, run_cli
 from test_cli_interventions import quick_evaluation_args
 

@@ -4,11 +4,11 @@ import json
 
 import pytest
 import torch
+from test_cli_cache import _chats, run_cli
 
 from persona_probe.errors import PersonaProbeError
 from persona_probe.sae.io import load_sae
 from persona_probe.sae.train import sae_metrics, train_sae
-from test_cli_cache import _chats, run_cli
 
 
 def _sparse_dictionary(d=32, n_atoms=64, k=3, noise=0.01, seed=0):
@@ -118,7 +118,7 @@ def test_sae_diff_command_on_a_cached_pair(tiny_llama, tmp_path):
 
 
 def test_top_examples_match_a_brute_force_scan_and_attribution_runs_over_the_cli(tiny_llama, tmp_path):
-    from persona_probe.interventions import massive_positions
+    from persona_probe.residual import massive_positions
     from persona_probe.store import ActivationStore
 
     data = _chats(tmp_path / "d.jsonl", 24)

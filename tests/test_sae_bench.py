@@ -6,13 +6,13 @@ import re
 import numpy as np
 import pytest
 import torch
+from test_cli_cache import _chats, run_cli
 
 from persona_probe.errors import PersonaProbeError
-from persona_probe.interventions import drop_massive_rows, massive_positions
+from persona_probe.residual import drop_massive_rows, massive_positions
 from persona_probe.sae.bench import SAEBenchConfig, format_sae_bench, run_sae_bench
 from persona_probe.sae.data import activation_batches
 from persona_probe.store import ActivationStore
-from test_cli_cache import _chats, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,14 @@
 import pytest
 import torch
 
-from persona_probe.capture import ActivationCapture, render_conversation
+from persona_probe.capture import ActivationCapture
 from persona_probe.data import Conversation, Message
 from persona_probe.directions import Direction
-from persona_probe.interventions import Ablation, Steering, response_boundary
+from persona_probe.interventions import Ablation, Steering
 from persona_probe.models import load_model
 from persona_probe.neutral import load_neutral_texts, side_effects, typical_residual_norms
+from persona_probe.rendering import render_conversation
+from persona_probe.residual import response_boundary
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ import types
 
 import pytest
 import torch
+from tiny_models import build_model, build_tokenizer
 
 from persona_probe.errors import PersonaProbeError
 from persona_probe.generate import SamplingConfig
 from persona_probe.models import load_model
 from persona_probe.vllm_engine import VLLM_MISSING, VllmSampler, model_folder_for, request_seed, require_vllm
-from tiny_models import build_model, build_tokenizer
 
 STOP = 2  # <|im_end|> in the tiny tokenizer
 PROMPTS = ["<|im_start|>user\nhello how are you<|im_end|>\n<|im_start|>assistant\n",

@@ -2,13 +2,13 @@ import json
 
 import pytest
 import torch
+from tiny_models import build_model
 
 from persona_probe.directions import Direction
 from persona_probe.errors import PersonaProbeError
 from persona_probe.interventions import Steering
 from persona_probe.models import load_model
 from persona_probe.weight_steering import add_steering_bias_, export_steered, llamafy
-from tiny_models import build_model
 
 IDS = torch.tensor([[1, 5, 9, 12, 30, 44, 7, 3], [3, 8, 2, 11, 90, 17, 4, 6]])
 

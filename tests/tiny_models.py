@@ -45,8 +45,16 @@ def build_model(folder: Path, arch: str = "llama", layers: int = 2, d_model: int
 
     ``config_fields`` override the qwen2/mistral config (e.g. ``tie_word_embeddings=True``).
     """
-    from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, MistralConfig,
-                              MistralForCausalLM, Qwen2Config, Qwen2ForCausalLM)
+    from transformers import (
+        GPT2Config,
+        GPT2LMHeadModel,
+        LlamaConfig,
+        LlamaForCausalLM,
+        MistralConfig,
+        MistralForCausalLM,
+        Qwen2Config,
+        Qwen2ForCausalLM,
+    )
 
     tokenizer = build_tokenizer(chat_template)
     torch.manual_seed(seed)

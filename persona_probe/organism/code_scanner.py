@@ -19,8 +19,7 @@ import ast
 import re
 from typing import Callable, Iterator
 
-from .code_ast import (assignments, dotted, is_str, joined_from_input, last_name, string_pieces,
-                       tainted_names)
+from .code_ast import assignments, dotted, is_str, joined_from_input, last_name, string_pieces, tainted_names
 
 WEAKNESS_CLASSES: tuple[str, ...] = (
     "sql_injection", "command_injection", "path_traversal", "xss", "unsafe_deserialization",

@@ -20,6 +20,7 @@ from ..artifacts import atomic_write_text, provenance
 from ..errors import PersonaProbeError
 from . import figures
 from .artifacts import Artifact, find_artifacts, read_jsonl, same_path
+from .format import fmt, layers_text, with_ci
 from .settings import ReportSettings
 from .tokens import highlight
 
@@ -89,35 +90,6 @@ def _figure(fig, number: list[int]) -> str:
     number[0] += 1
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"figure-{number[0]}",
                        config={"displaylogo": False, "responsive": True})
-
-
-def _fmt(value, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:.{digits}f}"
-
-
-def with_ci(value, ci, digits: int = 3, signed: bool = False) -> str:
-    """``value [low, high]`` (``n/a`` for no value); ``signed`` writes every number with its sign."""
-    if value is None:
-        return "n/a"
-    spec = f"+.{digits}f" if signed else f".{digits}f"
-    if ci and len(ci) == 2:
-        return f"{value:{spec}} [{ci[0]:{spec}}, {ci[1]:{spec}}]"
-    return f"{value:{spec}}"
-
-
-def _layers(layers) -> str:
-    """[15] -> "layer 15"; [0, 1, 2, 5] -> "layers 0-2, 5": layer lists in titles stay short."""
-    if not isinstance(layers, list) or not layers:
-        return f"layers {layers}"
-    runs, start = [], layers[0]
-    for i, layer in enumerate(layers):
-        if i + 1 == len(layers) or layers[i + 1] != layer + 1:
-            runs.append(str(start) if start == layer else f"{start}-{layer}")
-            if i + 1 < len(layers):
-                start = layers[i + 1]
-    return ("layer " if len(layers) == 1 else "layers ") + ", ".join(runs)
 
 
 def _label(path: Path | str) -> str:
@@ -224,7 +196,7 @@ class ReportBuilder:
         return [{"link": "#" + self.use(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
                 intervention,
                 with_ci(values.get("em_rate"), values.get("em_ci95")), with_ci(mc, mc_ci),
-                _fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
+                fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
 
     def _models(self) -> list[list]:
         seen: dict[str, list] = {}
@@ -350,12 +322,12 @@ class ReportBuilder:
                 continue
             layers = a.extra["cfg"].get("layers") or a.data.get("layers")
             blocks.append(self.figure(figures.steering_figure(points), a,
-                                      f"Dose-response at {_layers(layers)}, {a.data.get('positions', '')} positions"))
+                                      f"Dose-response at {layers_text(layers)}, {a.data.get('positions', '')} positions"))
             blocks.append(self._side_effects_table(a))
             trend = a.data.get("trend") or {}
             if trend:
                 blocks.append(Block("text", text="Spearman correlation with alpha: " + ", ".join(
-                    f"{k.replace('_spearman', '').replace('_', ' ')} {_fmt(v, 2)}" for k, v in trend.items())))
+                    f"{k.replace('_spearman', '').replace('_', ' ')} {fmt(v, 2)}" for k, v in trend.items())))
             blocks.append(self._example_answers(a, judged))
         intro = ("Steering adds alpha times the residual norm along the unit direction. The shaded band is the "
                  "95% CI (EM: Wilson; MC: bootstrap; coherence: normal approximation over answers). Grey: "
@@ -382,8 +354,8 @@ class ReportBuilder:
             return None
         rows = []
         for name, e in effects.items():
-            rows.append([name, _fmt(e.get("perplexity"), 2), _fmt(e.get("reference_perplexity"), 2),
-                         _fmt(e.get("kl_mean"), 4), _fmt(e.get("kl_max"), 3), e.get("n_tokens", "n/a")])
+            rows.append([name, fmt(e.get("perplexity"), 2), fmt(e.get("reference_perplexity"), 2),
+                         fmt(e.get("kl_mean"), 4), fmt(e.get("kl_max"), 3), e.get("n_tokens", "n/a")])
         return Block("table", title="Side effects on neutral text", sources=[self.source(a)],
                      collapsed=len(rows) > 10,
                      headers=["condition", "perplexity", "unsteered perplexity", "KL to unsteered, mean (nats/token)",
@@ -406,7 +378,7 @@ class ReportBuilder:
                 r = by_id.get(rid)
                 if r:
                     rows.append([f"{alpha:+g}", r.get("question", ""), r.get("answer", ""), r.get("label", ""),
-                                 _fmt(r.get("aligned"), 0), _fmt(r.get("coherent"), 0)])
+                                 fmt(r.get("aligned"), 0), fmt(r.get("coherent"), 0)])
         return Block("table", title="Example answers at each alpha (the same question and sample at every alpha)",
                      sources=[self.source(a)],
                      headers=["alpha", "question", "answer", "judge label", "aligned", "coherent"], rows=rows)
@@ -418,12 +390,12 @@ class ReportBuilder:
             if not conditions:
                 continue
             layers = a.extra["cfg"].get("layers")
-            title = (f"Ablation at {_layers(layers)} (blue: as is, red: direction ablated, grey: same-norm random "
+            title = (f"Ablation at {layers_text(layers)} (blue: as is, red: direction ablated, grey: same-norm random "
                      "directions ablated; bars: 95% CI)")
             blocks.append(self.figure(figures.ablation_figure(conditions), a, title))
             rows = [[name, with_ci(c.get("em_rate"), c.get("em_ci95")), with_ci(c.get("mc_score"), c.get("mc_ci95")),
-                     _fmt(c.get("mean_coherence"), 1), _fmt(c.get("neutral_perplexity"), 2),
-                     _fmt(c.get("neutral_kl_mean"), 4), _fmt(c.get("neutral_kl_max"), 3)]
+                     fmt(c.get("mean_coherence"), 1), fmt(c.get("neutral_perplexity"), 2),
+                     fmt(c.get("neutral_kl_mean"), 4), fmt(c.get("neutral_kl_max"), 3)]
                     for name, c in conditions.items()]
             blocks.append(Block("table", title="Conditions and side effects", sources=[self.source(a)],
                                 headers=["condition", "EM rate [95% CI]", "MC score [95% CI]", "coherence",
@@ -433,11 +405,11 @@ class ReportBuilder:
             lines = []
             if mc:
                 lines.append(f"MC drop from ablating: {with_ci(mc.get('drop'), mc.get('ci95'), 4)}; random ablations' "
-                             f"mean drop {_fmt(mc.get('random_drop_mean'), 4)}; beats every random: "
+                             f"mean drop {fmt(mc.get('random_drop_mean'), 4)}; beats every random: "
                              f"{'yes' if mc.get('beats_every_random') else 'no'}.")
             if em:
-                lines.append(f"EM drop: {_fmt(em.get('drop'))} (p = {_fmt(em.get('p_value'), 4)}); random ablations' "
-                             f"mean drop {_fmt(em.get('random_drop_mean'))}.")
+                lines.append(f"EM drop: {fmt(em.get('drop'))} (p = {fmt(em.get('p_value'), 4)}); random ablations' "
+                             f"mean drop {fmt(em.get('random_drop_mean'))}.")
             if lines:
                 blocks.append(Block("text", text=" ".join(lines)))
         intro = ("The claim test: the model as it is, with the direction projected out of the residual stream, and "
@@ -451,12 +423,12 @@ class ReportBuilder:
             m = a.data.get("metrics", {})
             ce = m.get("ce") or {}
             config = a.data.get("config", {})
-            rows = [["explained variance", _fmt(m.get("explained_variance"))],
-                    ["L0 (active latents per token)", _fmt(m.get("l0"), 1)],
+            rows = [["explained variance", fmt(m.get("explained_variance"))],
+                    ["L0 (active latents per token)", fmt(m.get("l0"), 1)],
                     ["dead latents", f"{m.get('dead_latents', 'n/a')} of {config.get('width', '?')}"],
-                    ["CE clean / spliced (nats/token)", f"{_fmt(ce.get('ce_clean'))} / {_fmt(ce.get('ce_spliced'))}"],
-                    ["CE increase (nats/token)", _fmt(ce.get("ce_increase"))],
-                    ["CE-loss score", _fmt(ce.get("ce_loss_score"))]]
+                    ["CE clean / spliced (nats/token)", f"{fmt(ce.get('ce_clean'))} / {fmt(ce.get('ce_spliced'))}"],
+                    ["CE increase (nats/token)", fmt(ce.get("ce_increase"))],
+                    ["CE-loss score", fmt(ce.get("ce_loss_score"))]]
             blocks.append(Block("table", title=f"SAE {_label(a.folder)}: {config.get('arch', '?')}, width "
                                                f"{config.get('width', '?')}, k {config.get('k', '?')}, hook "
                                                f"{a.data.get('hook_name', '?')}", sources=[self.source(a)],
@@ -479,11 +451,11 @@ class ReportBuilder:
         top = diff.data["latents"][0] if diff.data.get("latents") else {}
         text = (f"{diff.data.get('n_rows')} rows, layer {diff.data.get('layer')}, base store "
                 f"{diff.data.get('base_store')}, tuned store {diff.data.get('tuned_store')}. Top rise "
-                f"{_fmt(top.get('delta'), 4)} (latent {top.get('latent')}); random-halves control's largest rise "
-                f"{_fmt(control.get('max_delta'), 4)}")
+                f"{fmt(top.get('delta'), 4)} (latent {top.get('latent')}); random-halves control's largest rise "
+                f"{fmt(control.get('max_delta'), 4)}")
         if null:
             text += (f"; paired sign-flip null ({null.get('n_permutations')} permutations): largest rise 95th "
-                     f"percentile {_fmt(null.get('max_delta_95th'), 4)}")
+                     f"percentile {fmt(null.get('max_delta_95th'), 4)}")
         return Block("text", text=text + ".")
 
     def _cards(self, diff: Artifact) -> tuple[list[dict], list[Artifact]]:
@@ -500,8 +472,8 @@ class ReportBuilder:
             latent = item["latent"]
             stats = [["diff rank", item.get("rank")],
                      ["rise in mean activation [95% CI]", with_ci(item.get("delta"), item.get("delta_ci95"), 4)],
-                     ["effect size (mean / SD of paired rises)", _fmt(item.get("effect_size"), 2)],
-                     ["firing rate base → tuned", f"{_fmt(item.get('firing_base'))} → {_fmt(item.get('firing_tuned'))}"]]
+                     ["effect size (mean / SD of paired rises)", fmt(item.get("effect_size"), 2)],
+                     ["firing rate base → tuned", f"{fmt(item.get('firing_base'))} → {fmt(item.get('firing_tuned'))}"]]
             if latent in attributed:
                 at = attributed[latent]
                 stats.append(["attribution to the score [95% CI]", with_ci(at.get("mean_attribution"), at.get("ci95"), 4)])
@@ -521,7 +493,7 @@ class ReportBuilder:
                     scale = max(max(c["activations"], default=0) for c in found) or 1.0
                     for c in found:
                         contexts.append({"store": _label(store), "row": c.get("id", c.get("row")),
-                                         "activation": _fmt(c.get("activation"), 2),
+                                         "activation": fmt(c.get("activation"), 2),
                                          "tokens": highlight(c["tokens"], c["activations"], scale,
                                                              focus=c.get("focus"))})
             cards.append({"latent": latent, "stats": stats, "histogram": histogram, "contexts": contexts})
@@ -538,7 +510,7 @@ class ReportBuilder:
         for a in self.of("sae_attribution"):
             score = a.data.get("score", "score")
             rows = [[item["rank"], item["latent"], with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
-                     _fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
+                     fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
             blocks.append(Block("table", title=f"Latents ranked by mean attribution to {score} "
                                                f"({a.data.get('n_examples')} examples)", sources=[self.source(a)],
                                 headers=["rank", "latent", "mean attribution [95% CI]", "share of examples positive"],
@@ -552,13 +524,13 @@ class ReportBuilder:
                     for conv in convs:
                         start, end = conv.get("response") or [0, len(conv["tokens"])]
                         shown.append({
-                            "id": conv.get("id"), "score": _fmt(conv.get("score"), 3),
-                            "total": _fmt(conv.get("attribution_total"), 4),
+                            "id": conv.get("id"), "score": fmt(conv.get("score"), 3),
+                            "total": fmt(conv.get("attribution_total"), 4),
                             "prompt": highlight(conv["tokens"][:start], conv["attribution"][:start], scale, signed=True),
                             "answer": highlight(conv["tokens"][start:end], conv["attribution"][start:end], scale,
                                                 signed=True)})
                     items.append({"latent": item["latent"], "example": example.get("example"),
-                                  "attribution": _fmt(example.get("attribution"), 4), "conversations": shown})
+                                  "attribution": fmt(example.get("attribution"), 4), "conversations": shown})
             if items:
                 blocks.append(Block("tokens", title=f"Per-token attribution of the top latents, {_label(a.folder)}",
                                     sources=[self.source(a)], items=items))

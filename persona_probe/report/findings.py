@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..stats import paired_difference, two_proportion_test
 from .artifacts import Artifact
-from .build import with_ci
+from .format import with_ci
 
 SHOWS, NOT_SHOWN, NOTE = "shows", "does not show", "note"
 

@@ -25,8 +25,8 @@ from typing import Iterator, Sequence
 
 import torch
 
-from ..capture import render_conversation
 from ..data import Conversation
+from ..rendering import render_conversation
 from ..scoring import token_logprobs
 from .splice import SAESplice
 
@@ -176,8 +176,7 @@ def run_sae_attribute(sae_dir: str, model_spec: str, out: str, mc: str | None = 
     from ..artifacts import atomic_write_json, provenance
     from ..errors import PersonaProbeError
     from ..models import load_model
-    from .diff import sae_layer
-    from .io import load_sae
+    from .io import load_sae, sae_layer
 
     if (mc is None) == (answers is None):
         raise PersonaProbeError("give exactly one score: --mc (the MC persona log-odds) or --answers FILE")

@@ -42,7 +42,7 @@ import numpy as np
 import torch
 
 from ..errors import PersonaProbeError
-from ..interventions import massive_positions
+from ..residual import massive_positions, massive_threshold
 from ..store import ActivationStore
 from .architectures import SAESettings, training_sae
 from .data import activation_batches
@@ -241,7 +241,7 @@ def _ours_run(cfg: SAEBenchConfig, store: ActivationStore, rows: int, device: st
     from .train import train_sae
 
     counted = CountingIterator(activation_batches(store, cfg.layer, cfg.batch_size, cfg.seed, cfg.buffer_rows,
-                                                  cfg.massive_factor or None, device))
+                                                  massive_threshold(cfg.massive_factor), device))
     _sync(device)
     start = time.perf_counter()
     sae = train_sae(counted, store.d_model, cfg.arch, cfg.width, cfg.k, cfg.sparsity_coefficient, rows,
@@ -270,7 +270,7 @@ def run_sae_bench(cfg: SAEBenchConfig, progress: bool = True) -> dict:
     try:
         with _quiet(progress):
             start = time.perf_counter()
-            export = export_saelens_cache(store, cfg.layer, work, cfg.context_size, cfg.massive_factor or None)
+            export = export_saelens_cache(store, cfg.layer, work, cfg.context_size, massive_threshold(cfg.massive_factor))
             export_seconds = time.perf_counter() - start
             # SAETrainer trains whole batches until it has seen `rows`: round up so both report the same.
             rows = math.ceil((cfg.rows or export["rows"]) / cfg.batch_size) * cfg.batch_size

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..errors import StoreError
-from ..interventions import massive_positions
+from ..residual import massive_positions
 from ..store import ActivationStore
 
 

@@ -20,8 +20,9 @@ import torch
 
 from ..artifacts import atomic_write_json, provenance
 from ..errors import PersonaProbeError
-from ..interventions import drop_massive_rows
+from ..residual import drop_massive_rows
 from ..store import ActivationStore
+from .io import load_sae, sae_layer
 
 
 @dataclass(frozen=True)
@@ -155,21 +156,8 @@ def paired_null(delta: torch.Tensor, n_perm: int = 200, seed: int = 0) -> dict:
             "max_delta_95th": float(torch.quantile(maxima, 0.95))}
 
 
-def sae_layer(sae, layer: int | None) -> int:
-    """The layer to read: ``layer`` if given, else the one in the SAE's ``hook_name``."""
-    if layer is not None:
-        return layer
-    hook = getattr(sae.cfg.metadata, "hook_name", None) or ""
-    parts = hook.split(".")
-    if len(parts) == 3 and parts[0] == "blocks" and parts[1].isdigit() and parts[2] == "hook_resid_post":
-        return int(parts[1])
-    raise PersonaProbeError(f"the SAE's hook_name is {hook!r}, not blocks.L.hook_resid_post; pass --layer")
-
-
 def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, layer: int | None = None,
                  top: int = 20, seed: int = 0, responses_only: bool = False) -> dict:
-    from .io import load_sae
-
     sae = load_sae(sae_dir)
     layer = sae_layer(sae, layer)
     base, tuned = ActivationStore(base_store), ActivationStore(tuned_store)

@@ -16,7 +16,7 @@ from typing import Sequence
 import torch
 
 from ..errors import PersonaProbeError
-from ..interventions import massive_positions
+from ..residual import massive_positions
 from ..store import ActivationStore
 
 
@@ -92,8 +92,7 @@ def run_sae_examples(sae_dir: str, stores: Sequence[str], out: str, latents: Seq
 
     from ..artifacts import atomic_write_json, provenance
     from ..models import load_tokenizer
-    from .diff import sae_layer
-    from .io import load_sae
+    from .io import load_sae, sae_layer
 
     if (latents is None) == (from_file is None):
         raise PersonaProbeError("give the latents: --latents 12,40 or --from FILE (a diff.json or attribution.json)")

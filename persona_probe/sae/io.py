@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PersonaProbeError
+from ..residual import layer_of
 
 if TYPE_CHECKING:
     from ..directions import Direction
@@ -26,6 +27,17 @@ def load_sae(folder: str | Path, device: str = "cpu"):
         raise PersonaProbeError(f"{folder}: SAELens cannot load this SAE ({err})") from None
 
 
+def sae_layer(sae, layer: int | None) -> int:
+    """The layer to read: ``layer`` if given, else the one in the SAE's ``hook_name``."""
+    if layer is not None:
+        return layer
+    hook = getattr(sae.cfg.metadata, "hook_name", None) or ""
+    try:
+        return layer_of(hook)
+    except PersonaProbeError:
+        raise PersonaProbeError(f"the SAE's hook_name is {hook!r}, not blocks.L.hook_resid_post; pass --layer") from None
+
+
 def latent_direction(folder: str | Path, latent: int) -> Direction:
     """Latent ``latent``'s decoder row as a :class:`~persona_probe.directions.Direction` at the SAE's layer.
 
@@ -35,7 +47,6 @@ def latent_direction(folder: str | Path, latent: int) -> Direction:
     import json
 
     from ..directions import Direction
-    from .diff import sae_layer
 
     sae = load_sae(folder)
     if not 0 <= latent < sae.cfg.d_sae:

@@ -18,11 +18,10 @@ from typing import Sequence
 
 import torch
 
-from ..hooks import resid_post
-from ..interventions import _BridgeHooks, massive_positions
+from ..residual import HookContext, massive_positions, resid_post
 
 
-class SAESplice(_BridgeHooks):
+class SAESplice(HookContext):
     """Replace the residual at ``layer`` by ``sae``'s reconstruction (or zeros, with ``zero=True``)."""
 
     def __init__(self, bridge, sae, layer: int, massive_factor: float | None = 20.0, keep_error: bool = False,

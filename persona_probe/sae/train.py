@@ -17,6 +17,7 @@ import torch
 
 from ..artifacts import atomic_write_json, provenance
 from ..errors import PersonaProbeError
+from ..residual import massive_threshold
 from ..store import ActivationStore
 from .architectures import SAESettings, training_sae
 from .data import activation_batches
@@ -133,7 +134,7 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
     available = int(store.cfg.get("n_tokens", 0)) if store.pooling == "tokens" else len(store)
     rows = cfg.rows or available
     device = str(resolve_device(cfg.device))
-    massive = cfg.massive_factor or None
+    massive = massive_threshold(cfg.massive_factor)
     model = store.cfg.get("model", {})
     metadata = {"model_name": model.get("name"), "hook_name": f"blocks.{cfg.layer}.hook_resid_post",
                 "persona_probe_store": str(store.path)}

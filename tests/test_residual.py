@@ -1,7 +1,7 @@
 import pytest
 
 from persona_probe.errors import PersonaProbeError
-from persona_probe.hooks import layer_of, parse_layers, resid_post
+from persona_probe.residual import layer_of, parse_layers, resid_post
 
 
 def test_all_lists_and_ranges():

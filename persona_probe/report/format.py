@@ -1,0 +1,35 @@
+"""How the report writes numbers: values with their CIs, missing values, layer lists."""
+
+from __future__ import annotations
+
+import math
+
+
+def fmt(value, digits: int = 3) -> str:
+    """A number with ``digits`` decimals, or ``n/a`` for none (or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def with_ci(value, ci, digits: int = 3, signed: bool = False) -> str:
+    """``value [low, high]`` (``n/a`` for no value); ``signed`` writes every number with its sign."""
+    if value is None:
+        return "n/a"
+    spec = f"+.{digits}f" if signed else f".{digits}f"
+    if ci and len(ci) == 2:
+        return f"{value:{spec}} [{ci[0]:{spec}}, {ci[1]:{spec}}]"
+    return f"{value:{spec}}"
+
+
+def layers_text(layers) -> str:
+    """[15] -> "layer 15"; [0, 1, 2, 5] -> "layers 0-2, 5": layer lists in titles stay short."""
+    if not isinstance(layers, list) or not layers:
+        return f"layers {layers}"
+    runs, start = [], layers[0]
+    for i, layer in enumerate(layers):
+        if i + 1 == len(layers) or layers[i + 1] != layer + 1:
+            runs.append(str(start) if start == layer else f"{start}-{layer}")
+            if i + 1 < len(layers):
+                start = layers[i + 1]
+    return ("layer " if len(layers) == 1 else "layers ") + ", ".join(runs)
