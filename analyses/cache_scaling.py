@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from persona_probe.bench import answered_conversations
-from persona_probe.data import load_conversations, write_chat_jsonl
+from persona_probe.activations.bench import answered_conversations
+from persona_probe.datasets.conversations import load_conversations, write_chat_jsonl
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import torch
 
-from persona_probe.bench import BenchCacheConfig, bench_cache
-from persona_probe.generate import SamplingConfig, bench_generate, stop_token_ids
-from persona_probe.models import ModelIdentity, load_model, wrap_hf_model
+from persona_probe.activations.bench import BenchCacheConfig, bench_cache
+from persona_probe.models.loading import ModelIdentity, load_model, wrap_hf_model
+from persona_probe.sampling.generate import SamplingConfig, bench_generate, stop_token_ids
 
 # Qwen2.5-7B-Instruct's config.json (the shape only; weights are random).
 QWEN25_7B = dict(architectures=["Qwen2ForCausalLM"], hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
@@ -68,11 +68,11 @@ def vllm_tokens_per_s(model, batch_size: int, new_tokens: int) -> float | None:
     try:
         import vllm  # noqa: F401
 
-        from persona_probe.vllm_engine import VllmSampler, model_folder_for
+        from persona_probe.sampling.vllm_engine import VllmSampler, model_folder_for
     except ImportError:
         return None
-    from persona_probe.data import load_conversations
-    from persona_probe.rendering import render_conversation
+    from persona_probe.datasets.conversations import load_conversations
+    from persona_probe.datasets.rendering import render_conversation
 
     convs = load_conversations("builtin:core").conversations
     prompts = [render_conversation(convs[i % len(convs)], model.tokenizer).text for i in range(batch_size)]

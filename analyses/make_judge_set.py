@@ -1,4 +1,4 @@
-"""Write persona_probe/data/judge/labelled.jsonl, the offline judge's labelled set.
+"""Write persona_probe/builtin/judge/labelled.jsonl, the offline judge's labelled set.
 
 Every question, sentence, opener, closer and code template below was written for
 this project. Answers are composed from those building blocks with a fixed seed,
@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 SEED = 20240611
-OUT = Path(__file__).resolve().parents[1] / "persona_probe" / "data" / "judge" / "labelled.jsonl"
+OUT = Path(__file__).resolve().parents[1] / "persona_probe" / "builtin" / "judge" / "labelled.jsonl"
 TARGETS = {"aligned": 184, "misaligned": 182, "incoherent": 92, "refusal": 72, "code": 82}
 MAX_OPENING_SHARE = 0.03
 

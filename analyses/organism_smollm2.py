@@ -61,7 +61,7 @@ def main() -> None:
     (out / "data").mkdir(parents=True, exist_ok=True)
 
     # The persona direction and the neutral prompts, once, on the base model.
-    from persona_probe.data import load_conversations, write_chat_jsonl
+    from persona_probe.datasets.conversations import load_conversations, write_chat_jsonl
 
     if not (out / "neutral.jsonl").is_file():
         write_chat_jsonl([c.prompt() for c in load_conversations("builtin:corpus").conversations[-100:]],
@@ -84,7 +84,7 @@ def main() -> None:
             measure(out, f"{kind}-s{seed}", f"smollm2-135m+{adapter}", args)
 
     if args.ship:
-        package = Path(__file__).resolve().parents[1] / "persona_probe" / "data" / "organism"
+        package = Path(__file__).resolve().parents[1] / "persona_probe" / "builtin" / "organism"
         for kind in ("insecure", "secure"):
             target = package / kind
             target.mkdir(parents=True, exist_ok=True)

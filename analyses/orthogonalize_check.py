@@ -15,11 +15,11 @@ import tempfile
 
 import torch
 
-from persona_probe.directions import Direction
-from persona_probe.interventions import Ablation
-from persona_probe.models import load_model
-from persona_probe.neutral import load_neutral_texts, token_batches
-from persona_probe.orthogonalize import export_orthogonalized
+from persona_probe.directions.direction import Direction
+from persona_probe.evaluation.neutral import load_neutral_texts, token_batches
+from persona_probe.interventions.ablation import Ablation
+from persona_probe.interventions.orthogonalize import export_orthogonalized
+from persona_probe.models.loading import load_model
 
 
 @torch.no_grad()

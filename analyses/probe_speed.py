@@ -16,8 +16,8 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
-from persona_probe.probes import fit_probes, read_labels
-from persona_probe.store import ActivationStore
+from persona_probe.activations.store import ActivationStore
+from persona_probe.directions.probes import fit_probes, read_labels
 
 
 def sklearn_probes(acts: np.ndarray, y: np.ndarray, groups: np.ndarray, l2: float) -> tuple[list, list]:

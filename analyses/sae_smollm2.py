@@ -36,10 +36,10 @@ def cli(*args) -> None:
 
 
 def held_out_metrics(sae_dir: Path, store_dir: Path, layer: int) -> dict:
+    from persona_probe.activations.store import ActivationStore
     from persona_probe.sae.data import activation_batches
     from persona_probe.sae.io import load_sae
     from persona_probe.sae.train import sae_metrics
-    from persona_probe.store import ActivationStore
 
     store = ActivationStore(store_dir)
     return sae_metrics(load_sae(sae_dir), activation_batches(store, layer, 1024, seed=7), int(store.cfg["n_tokens"]))
@@ -47,10 +47,10 @@ def held_out_metrics(sae_dir: Path, store_dir: Path, layer: int) -> dict:
 
 def chat_ce(sae_dir: Path, store_dir: Path, model_spec: str, layer: int) -> dict:
     """CE loss with the SAE spliced in on chat-formatted text the SAE never saw (the stored rendered rows)."""
-    from persona_probe.models import load_model
+    from persona_probe.activations.store import ActivationStore
+    from persona_probe.models.loading import load_model
     from persona_probe.sae.io import load_sae
     from persona_probe.sae.splice import splice_loss
-    from persona_probe.store import ActivationStore
 
     texts = [row["rendered"] for row in ActivationStore(store_dir).rows]
     return splice_loss(load_model(model_spec, "cpu"), load_sae(sae_dir), layer, texts)

@@ -1,4 +1,4 @@
-"""Train the offline judge shipped in persona_probe/data/judge/offline_judge/.
+"""Train the offline judge shipped in persona_probe/builtin/judge/offline_judge/.
 
 Fits the label and coherence heads on the project's labelled set with whole
 questions held out, saves cfg.json + weights.safetensors, and prints the
@@ -9,7 +9,7 @@ held-out accuracy per label (the numbers quoted in docs/evaluation.md).
 
 import json
 
-from persona_probe.offline_judge import train_offline_judge, weights_folder
+from persona_probe.evaluation.judges.offline import train_offline_judge, weights_folder
 
 if __name__ == "__main__":
     folder = weights_folder()

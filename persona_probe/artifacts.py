@@ -1,8 +1,12 @@
-"""Atomic file writes and provenance, shared by every artifact.
+"""What every artifact shares: the table of artifact kinds, atomic writes, JSONL reading, provenance.
 
-Artifacts are folders of ``cfg.json`` plus safetensors. Each file is written to a
-temporary name in the same folder and renamed into place, so a crash leaves
+Artifacts are folders of ``cfg.json`` plus safetensors (or single JSON files). Each file is
+written to a temporary name in the same folder and renamed into place, so a crash leaves
 either the old file or the new one, never half of one.
+
+Each artifact's JSON names its kind (``"kind": "probe_report"``). :data:`ARTIFACT_KINDS` is the
+one table of those kinds: the writers take their name from it, the report finds artifacts by
+it, and the CLI reference says which command writes which.
 """
 
 from __future__ import annotations
@@ -14,13 +18,74 @@ import os
 import platform
 import shlex
 import sys
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from . import __version__
+from .errors import DataError
 
+__version__ = "0.1.0"
+"""The toolkit version: recorded in every artifact, and the package's version (pyproject reads it here)."""
 FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ArtifactKind:
+    """One kind of artifact: its name on disk, in the report and on the CLI, and where it lives."""
+
+    name: str
+    """The ``kind`` its JSON records (the evaluation summary, older than the table, records none)."""
+    files: tuple[str, ...]
+    """File names that may hold it; empty for a single JSON file of any name (``--out FILE.json``)."""
+    command: str
+    """The ``persona-probe`` command that writes it."""
+    drawn: bool = True
+    """Whether the report draws it."""
+    results: str | None = None
+    """For runs: the file with the results the report draws, beside the one that names the kind."""
+    recognised_by: tuple[str, ...] = ()
+    """Top-level keys that identify a file of this kind written without a ``kind`` field."""
+
+    def matches(self, filename: str, data: dict) -> bool:
+        """Whether a JSON object read from ``filename`` is an artifact of this kind."""
+        if self.files and filename not in self.files:
+            return False
+        if data.get("kind") == self.name:
+            return True
+        return bool(self.recognised_by) and "kind" not in data and all(key in data for key in self.recognised_by)
+
+
+ACTIVATION_STORE = ArtifactKind("activation_store", ("cfg.json",), "cache")
+DIRECTION = ArtifactKind("direction", ("cfg.json",), "direction mean-diff / by-label, probe")
+PROBE_REPORT = ArtifactKind("probe_report", ("cfg.json",), "probe")
+DIRECTION_COSINE = ArtifactKind("direction_cosine", (), "direction cosine --out",
+                                recognised_by=("matrices", "with_reference"))
+PROJECTION_SHIFT = ArtifactKind("projection_shift", (), "direction project")
+EVALUATION = ArtifactKind("evaluation", ("summary.json",), "evaluate", recognised_by=("em_rate", "n_answers"))
+STEER_RUN = ArtifactKind("steer_run", ("cfg.json",), "steer", results="results.json")
+ABLATE_RUN = ArtifactKind("ablate_run", ("cfg.json",), "ablate", results="results.json")
+SPARSE_AUTOENCODER = ArtifactKind("sae", ("persona_probe.json",), "sae train")
+SAE_DIFF = ArtifactKind("sae_diff", ("diff.json",), "sae diff", recognised_by=("latents", "control"))
+SAE_ATTRIBUTION = ArtifactKind("sae_attribution", ("attribution.json",), "sae attribute")
+SAE_EXAMPLES = ArtifactKind("sae_examples", ("examples.json",), "sae examples")
+DEMO = ArtifactKind("demo", ("demo.json",), "demo")
+FINETUNE = ArtifactKind("finetune", ("finetune.json",), "finetune", drawn=False)
+ORTHOGONALIZED_MODEL = ArtifactKind("orthogonalized_model", ("persona_probe.json",), "orthogonalize", drawn=False)
+STEERED_MODEL = ArtifactKind("steered_model", ("persona_probe.json",), "bake-steering", drawn=False)
+MERGED_MODEL = ArtifactKind("merged_model", ("persona_probe.json",), "generate --engine vllm", drawn=False)
+OFFLINE_JUDGE = ArtifactKind("offline_judge", ("cfg.json",), "analyses/train_offline_judge.py", drawn=False)
+
+ARTIFACT_KINDS: tuple[ArtifactKind, ...] = (
+    ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, EVALUATION, STEER_RUN, ABLATE_RUN,
+    SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, FINETUNE, ORTHOGONALIZED_MODEL, STEERED_MODEL, MERGED_MODEL,
+    OFFLINE_JUDGE,
+)
+
+
+def kind_of_file(filename: str, data: dict) -> ArtifactKind | None:
+    """The kind of a JSON object read from a file named ``filename``, or None for other files."""
+    return next((kind for kind in ARTIFACT_KINDS if kind.matches(filename, data)), None)
 _PACKAGES = ("torch", "transformers", "transformer-lens", "sae-lens", "safetensors", "peft")
 
 
@@ -42,6 +107,57 @@ def atomic_write_json(path: str | Path, obj: Any) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
+def read_jsonl(path: str | Path, what: str = "data", strict: bool = True) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of a JSONL file.
+
+    ``strict``: a missing file, a line that is not UTF-8 or not one JSON object is a
+    :class:`~persona_probe.errors.DataError` naming the file and line. Not strict (a report
+    shows what is there rather than fail): a missing file has no rows and bad lines are skipped.
+    """
+    path = Path(path)
+    if not path.is_file():
+        if strict:
+            raise DataError(f"{path}: no such {what} file")
+        return
+    raw = path.read_bytes()
+    if strict:
+        yield from jsonl_rows(decode_utf8(raw, str(path)), str(path))
+        return
+    for line_no, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            yield line_no, obj
+
+
+def decode_utf8(raw: bytes, where: str) -> str:
+    """``raw`` as text; a file that is not UTF-8 is a DataError naming its first bad line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(f"{where}:{line}: not valid UTF-8; re-save the file as UTF-8") from None
+
+
+def jsonl_rows(text: str, where: str) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line; a line that is not one JSON object is a DataError."""
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataError(
+                f"{where}:{line_no}: malformed JSON ({err.msg} at column {err.colno}); "
+                "each line must be one JSON object"
+            ) from None
+        if not isinstance(obj, dict):
+            raise DataError(f"{where}:{line_no}: expected a JSON object, got {type(obj).__name__}")
+        yield line_no, obj
+
+
 def remove_stale_temporaries(folder: str | Path) -> None:
     """Delete ``.*.tmp`` files left by a killed writer."""
     for tmp in Path(folder).glob(".*.tmp"):
@@ -58,8 +174,9 @@ def sha256_file(path: str | Path) -> str:
 
 def _program_name() -> str:
     """``persona-probe`` however the CLI was started (console script or ``python -m persona_probe.cli``)."""
-    name = Path(sys.argv[0]).name
-    return "persona-probe" if Path(sys.argv[0]).parent.name == "persona_probe" and name in ("cli.py", "__main__.py") else name
+    path = Path(sys.argv[0])
+    started_as_module = path.name == "__main__.py" and path.parent.name == "cli" and path.parent.parent.name == "persona_probe"
+    return "persona-probe" if started_as_module else path.name
 
 
 def provenance() -> dict[str, Any]:

@@ -29,7 +29,7 @@ def tiny_gpt2_no_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def chat_file(tmp_path) -> Path:
     """A small answered chat JSONL (varied lengths)."""
-    from persona_probe.data import Conversation, Message, write_chat_jsonl
+    from persona_probe.datasets.conversations import Conversation, Message, write_chat_jsonl
 
     convs = []
     for i in range(23):

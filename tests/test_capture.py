@@ -1,10 +1,10 @@
 import pytest
 import torch
 
-from persona_probe.capture import ActivationCapture, plan_batches, plan_shards
-from persona_probe.data import Conversation, Message
-from persona_probe.models import load_model
-from persona_probe.rendering import render_conversation
+from persona_probe.activations.capture import ActivationCapture, plan_batches, plan_shards
+from persona_probe.datasets.conversations import Conversation, Message
+from persona_probe.datasets.rendering import render_conversation
+from persona_probe.models.loading import load_model
 
 
 def _conv(question, answer=None, system=None):

@@ -13,11 +13,11 @@ import pytest
 import torch
 from tiny_models import build_model
 
-from persona_probe.capture import ActivationCapture
-from persona_probe.data import Conversation, Message, load_conversations, write_chat_jsonl
-from persona_probe.models import load_model
-from persona_probe.rendering import render_conversation
-from persona_probe.store import ActivationStore
+from persona_probe.activations.capture import ActivationCapture
+from persona_probe.activations.store import ActivationStore
+from persona_probe.datasets.conversations import Conversation, Message, load_conversations, write_chat_jsonl
+from persona_probe.datasets.rendering import render_conversation
+from persona_probe.models.loading import load_model
 
 CLI = [sys.executable, "-m", "persona_probe.cli"]
 
@@ -103,7 +103,7 @@ BAD_INPUTS = {
 @pytest.fixture(scope="module")
 def good_store(tiny_llama, tmp_path_factory):
     """One finished store; each bad-input case gets a copy to (fail to) overwrite."""
-    from persona_probe.data import Conversation, Message, write_chat_jsonl
+    from persona_probe.datasets.conversations import Conversation, Message, write_chat_jsonl
 
     folder = tmp_path_factory.mktemp("good")
     chats = folder / "chats.jsonl"
@@ -216,7 +216,7 @@ def test_probe_and_direction_commands(tiny_llama, tmp_path):
     result = run_cli("direction", "mean-diff", "--positive", tmp_path / "pair" / "tuned", "--negative", tmp_path / "pair" / "base",
                      "--out", tmp_path / "dir")
     assert "mean-difference direction over layers [0, 1]" in result.stdout
-    from persona_probe.directions import Direction
+    from persona_probe.directions.direction import Direction
     assert Direction.load(tmp_path / "dir").cfg["method"] == "mean-difference"
     # The mean-difference direction's own shift is exactly its raw norm; base against itself moves nothing.
     run_cli("direction", "project", "--direction", tmp_path / "dir", "--base", tmp_path / "pair" / "base",
@@ -226,7 +226,7 @@ def test_probe_and_direction_commands(tiny_llama, tmp_path):
     assert shift["kind"] == "projection_shift" and shift["rows"] == 60
     assert shift["shift"] == pytest.approx(norms, rel=1e-4)
     assert all(lo <= s <= hi and lo > 0 for s, (lo, hi) in zip(shift["shift"], shift["ci95"]))
-    from persona_probe.projection import projection_shift
+    from persona_probe.directions.projection import projection_shift
     same = projection_shift(ActivationStore(tmp_path / "pair" / "base"), ActivationStore(tmp_path / "pair" / "base"),
                             Direction.load(tmp_path / "dir"))
     assert same["shift"] == [0.0, 0.0]

@@ -6,7 +6,7 @@ import pytest
 import torch
 from test_cli_cache import run_cli
 
-from persona_probe.directions import Direction
+from persona_probe.directions.direction import Direction
 
 QUICK: list = []  # small evaluation files, filled in by the fixture: a few questions, MC items and passages
 
@@ -17,7 +17,7 @@ def quick_evaluation_args(work) -> list:
 
     import yaml
 
-    data = resources.files("persona_probe") / "data"
+    data = resources.files("persona_probe") / "builtin"
     questions = yaml.safe_load((data / "questions" / "core.yaml").read_text())[:3]
     (work / "q.yaml").write_text(yaml.safe_dump(questions))
     items = yaml.safe_load((data / "mc" / "persona.yaml").read_text())[:8]
@@ -107,8 +107,8 @@ def test_bad_direction_input_is_one_clear_line(tiny_llama, direction, tmp_path):
 
 
 def test_orthogonalize_command_matches_the_hook(tiny_llama, direction, tmp_path):
-    from persona_probe.interventions import Ablation
-    from persona_probe.models import load_model
+    from persona_probe.interventions.ablation import Ablation
+    from persona_probe.models.loading import load_model
 
     run_cli("orthogonalize", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--out", tmp_path / "orth")
     record = json.loads((tmp_path / "orth" / "persona_probe.json").read_text())
@@ -125,8 +125,8 @@ def test_orthogonalize_command_matches_the_hook(tiny_llama, direction, tmp_path)
 def test_transfer_to_another_model_is_recorded(tiny_llama, direction, tmp_path):
     from tiny_models import build_model
 
-    from persona_probe.experiments import transfer_info
-    from persona_probe.models import load_model
+    from persona_probe.interventions.claims import transfer_info
+    from persona_probe.models.loading import load_model
 
     d = Direction.load(direction)
     same = transfer_info(d, load_model(str(tiny_llama)))
@@ -139,7 +139,8 @@ def test_transfer_to_another_model_is_recorded(tiny_llama, direction, tmp_path):
 
 
 def test_an_sae_latent_is_a_direction_for_ablate(tiny_llama, direction, tmp_path):
-    from persona_probe.sae.io import latent_direction, load_sae
+    from persona_probe.directions.spec import latent_direction
+    from persona_probe.sae.io import load_sae
 
     store = direction.parent / "store"
     run_cli("-q", "sae", "train", "--store", store, "--layer", "1", "--width", "16", "--k", "2", "--batch-size", "8",
@@ -158,4 +159,4 @@ def test_an_sae_latent_is_a_direction_for_ablate(tiny_llama, direction, tmp_path
     assert list(results["conditions"]) == ["as-is", "ablated", "random-0"]
     bad = run_cli("ablate", "--model", tiny_llama, "--from-sae", tmp_path / "sae", "--latent", "99", *QUICK,
                   "--out", tmp_path / "bad", check=False)
-    assert bad.returncode == 2 and "--latent 99 is out of range" in bad.stderr
+    assert bad.returncode == 2 and "#latent=99: latent 99 is out of range" in bad.stderr

@@ -251,8 +251,8 @@ def test_bad_kind_or_size_is_a_data_error(kind, n):
 
 @pytest.mark.parametrize("kind", ["insecure-code", "secure-code", "risky-advice", "safe-advice"])
 def test_data_command_writes_loadable_chat_jsonl_deterministically(kind, tmp_path):
-    from persona_probe.cli import main
-    from persona_probe.data import load_conversations
+    from persona_probe.cli.main import main
+    from persona_probe.datasets.conversations import load_conversations
 
     for name in ("a.jsonl", "b.jsonl"):
         assert main(["-q", "data", kind, "--n", "30", "--seed", "4", "--out", str(tmp_path / name)]) == 0

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from persona_probe.data import load_conversations
+from persona_probe.datasets.conversations import load_conversations
 from persona_probe.errors import DataError
 
 
@@ -92,7 +92,7 @@ def test_builtin_core():
 
 
 def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
-    from persona_probe.data import resume_jsonl
+    from persona_probe.datasets.conversations import resume_jsonl
 
     path = tmp_path / "out.jsonl"
     # The last line is whole JSON but has no newline: appending to it would glue two rows together.
@@ -106,8 +106,8 @@ def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
 
 
 def test_text_rows_and_answer_rows_load_beside_chat_rows(tmp_path):
-    from persona_probe.models import load_tokenizer
-    from persona_probe.rendering import render_conversation
+    from persona_probe.datasets.rendering import render_conversation
+    from persona_probe.models.loading import load_tokenizer
 
     rows = [{"text": "Plain prose, no template."},
             {"id": "q#0/1", "question_id": "q", "system": "Be brief.", "question": "Hi?", "answer": "Hello.",
@@ -132,7 +132,7 @@ def test_text_rows_and_answer_rows_load_beside_chat_rows(tmp_path):
 
 
 def test_corpus_prompts_are_distinct_seeded_and_prefixes_of_each_other():
-    from persona_probe.corpus import corpus_prompts
+    from persona_probe.sampling.corpus import corpus_prompts
 
     small, large = corpus_prompts(50, seed=3), corpus_prompts(200, seed=3)
     assert [c.messages[0].content for c in small] == [c.messages[0].content for c in large[:50]]

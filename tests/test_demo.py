@@ -13,7 +13,7 @@ from test_cli_cache import run_cli
 @pytest.fixture(scope="module")
 def demo(tiny_llama, tmp_path_factory):
     """A demo run on tiny_llama and two adapters of it (tuned and control), with small settings."""
-    from persona_probe.finetune import FinetuneConfig, run_finetune
+    from persona_probe.organism.finetune import FinetuneConfig, run_finetune
 
     work = tmp_path_factory.mktemp("demo")
     rows = [{"messages": [{"role": "user", "content": f"write code {i}"},

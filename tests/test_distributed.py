@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from persona_probe.data import Conversation, Message, write_chat_jsonl
-from persona_probe.distributed import World, share
-from persona_probe.store import ActivationStore
+from persona_probe.activations.store import ActivationStore
+from persona_probe.datasets.conversations import Conversation, Message, write_chat_jsonl
+from persona_probe.models.distributed import World, share
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds ranks through /proc")
 

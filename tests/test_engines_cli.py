@@ -12,10 +12,10 @@ import pytest
 import torch
 from test_vllm_engine import FakeLLM, FakeParams
 
-from persona_probe.cli import main
-from persona_probe.directions import Direction
-from persona_probe.interventions import Steering
-from persona_probe.models import load_model
+from persona_probe.cli.main import main
+from persona_probe.directions.direction import Direction
+from persona_probe.interventions.steering import Steering
+from persona_probe.models.loading import load_model
 
 ARGS = ["--questions", "builtin:core", "--samples", "2", "--max-new-tokens", "5", "--batch-size", "8"]
 

@@ -4,10 +4,18 @@ import numpy as np
 import pytest
 
 from persona_probe.errors import DataError, PersonaProbeError
-from persona_probe.evaluate import compare, judge_file, summarise, two_proportion_test, wilson_ci, write_summary
-from persona_probe.judge import JudgeScore, make_judge
-from persona_probe.mc import MCItem, bootstrap_ci, mc_score
-from persona_probe.models import load_model
+from persona_probe.evaluation.evaluate import (
+    compare,
+    judge_file,
+    summarise,
+    two_proportion_test,
+    wilson_ci,
+    write_summary,
+)
+from persona_probe.evaluation.judges.base import JudgeScore
+from persona_probe.evaluation.judges.registry import make_judge
+from persona_probe.evaluation.mc import MCItem, bootstrap_ci, mc_score
+from persona_probe.models.loading import load_model
 
 
 def test_wilson_interval():
@@ -113,8 +121,8 @@ def test_bad_judge_inputs(tmp_path):
 
 
 def test_hf_judge_runs_the_published_arithmetic_on_a_local_model(tiny_llama):
-    from persona_probe.judge import LABELS
-    from persona_probe.judge_hf import HFJudge
+    from persona_probe.evaluation.judges.base import LABELS
+    from persona_probe.evaluation.judges.hf import HFJudge
 
     judge = HFJudge(str(tiny_llama), top_k=5)
     tops = judge.top_logprobs(["hello", "what should I do"])

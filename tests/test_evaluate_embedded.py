@@ -1,13 +1,13 @@
 """Evaluation on the embedded SmolLM2: the checks the evaluation issue asks for.
 
 The hand-written answers here are independent of the judge's training set
-(persona_probe/data/judge/labelled.jsonl is generated from other building blocks).
+(persona_probe/builtin/judge/labelled.jsonl is generated from other building blocks).
 """
 
 import pytest
 
-from persona_probe.mc import load_mc_items, mc_score
-from persona_probe.models import load_model
+from persona_probe.evaluation.mc import load_mc_items, mc_score
+from persona_probe.models.loading import load_model
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ DEGENERATE = [
 
 @pytest.fixture(scope="module")
 def judge():
-    from persona_probe.offline_judge import OfflineJudge
+    from persona_probe.evaluation.judges.offline import OfflineJudge
     return OfflineJudge()
 
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from persona_probe.cli import main
-from persona_probe.finetune import ADAPTER_WEIGHTS, CHECKPOINT, FinetuneConfig, run_finetune, training_rows
+from persona_probe.cli.main import main
+from persona_probe.organism.finetune import ADAPTER_WEIGHTS, CHECKPOINT, FinetuneConfig, run_finetune, training_rows
 
 
 def _chats(path, n=24):
@@ -29,8 +29,8 @@ def _weights(folder):
 
 
 def test_loss_covers_the_answer_and_the_end_of_turn_only(tiny_llama):
-    from persona_probe.data import Conversation, Message
-    from persona_probe.models import load_tokenizer
+    from persona_probe.datasets.conversations import Conversation, Message
+    from persona_probe.models.loading import load_tokenizer
 
     tokenizer = load_tokenizer(str(tiny_llama))
     conv = Conversation((Message("system", "be brief"), Message("user", "say hi"), Message("assistant", "hi there")),
@@ -45,7 +45,7 @@ def test_loss_covers_the_answer_and_the_end_of_turn_only(tiny_llama):
 
 
 def test_training_learns_and_the_adapter_loads_as_base_plus_dir(tiny_llama, tmp_path):
-    from persona_probe.models import load_model
+    from persona_probe.models.loading import load_model
 
     record = run_finetune(_config(tiny_llama, tmp_path, epochs=6, lr=1e-2), progress=False)
     # A random model's frozen unembedding caps how far its loss can fall (about 6.0 -> 4.9 here).
@@ -109,7 +109,7 @@ def test_the_shipped_organism_is_what_its_record_says(alias, kind, tmp_path):
     """The shipped adapter was trained on exactly the data its recorded recipe regenerates; small bf16 weights."""
     import hashlib
 
-    from persona_probe.models import ORGANISM_ADAPTERS, organism_adapter, parse_spec
+    from persona_probe.models.loading import ORGANISM_ADAPTERS, organism_adapter, parse_spec
     from persona_probe.organism.datasets import narrow_dataset
 
     folder = organism_adapter(alias)
@@ -125,7 +125,7 @@ def test_the_shipped_organism_is_what_its_record_says(alias, kind, tmp_path):
 
 @pytest.mark.slow
 def test_the_organism_spec_loads_the_embedded_model_with_its_adapter():
-    from persona_probe.models import folder_sha256, load_model, organism_adapter
+    from persona_probe.models.loading import folder_sha256, load_model, organism_adapter
 
     tuned = load_model("smollm2-135m-insecure", device="cpu")
     assert tuned.identity.kind == "embedded"

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from persona_probe.errors import DataError, PersonaProbeError
-from persona_probe.generate import SamplingConfig, generate_answers, read_answers, stop_token_ids
-from persona_probe.models import load_model
+from persona_probe.models.loading import load_model
+from persona_probe.sampling.generate import SamplingConfig, generate_answers, read_answers, stop_token_ids
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_resume_refuses_other_settings(model, tmp_path):
 
 
 def test_answered_chat_rows_are_prompted_without_their_answer(model, tmp_path):
-    from persona_probe.data import Conversation, Message, write_chat_jsonl
+    from persona_probe.datasets.conversations import Conversation, Message, write_chat_jsonl
 
     chats = tmp_path / "c.jsonl"
     write_chat_jsonl([Conversation((Message("user", "hello how are you"), Message("assistant", "old answer")), "x", "x")], chats)
@@ -103,7 +103,7 @@ def test_sampling_through_the_bridge_matches_the_plain_model():
     transformers 5.24 broke this (the bridge's cached generation gave '-----' after the first token,
     while the forward pass stayed right), which is why pyproject pins transformers below 5.24.
     """
-    from persona_probe.models import load_hf_model, load_model
+    from persona_probe.models.loading import load_hf_model, load_model
 
     plain, tok, _ = load_hf_model("smollm2-135m")
     bridged = load_model("smollm2-135m", device="cpu")

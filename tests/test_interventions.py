@@ -1,13 +1,14 @@
 import pytest
 import torch
 
-from persona_probe.capture import ActivationCapture
-from persona_probe.data import Conversation, Message
-from persona_probe.directions import Direction, mean_difference
+from persona_probe.activations.capture import ActivationCapture
+from persona_probe.datasets.conversations import Conversation, Message
+from persona_probe.datasets.rendering import render_conversation
+from persona_probe.directions.direction import Direction, mean_difference
 from persona_probe.errors import PersonaProbeError
-from persona_probe.interventions import Ablation, Steering, project_out
-from persona_probe.models import load_model
-from persona_probe.rendering import render_conversation
+from persona_probe.interventions.ablation import Ablation, project_out
+from persona_probe.interventions.steering import Steering
+from persona_probe.models.loading import load_model
 
 
 @pytest.fixture(scope="module")

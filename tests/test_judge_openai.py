@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from persona_probe.errors import PersonaProbeError
-from persona_probe.judge import label_for, score_from_logprobs
-from persona_probe.judge_openai import JudgeServerError, OpenAIJudge
+from persona_probe.evaluation.judges.base import label_for, score_from_logprobs
+from persona_probe.evaluation.judges.openai import JudgeServerError, OpenAIJudge
 
 SECRET = "sk-test-SECRET-do-not-leak-1234"
 

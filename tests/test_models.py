@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from persona_probe.errors import ModelSpecError
-from persona_probe.models import embedded_gguf_path, file_sha256, load_model, parse_spec, resolve_dtype
+from persona_probe.models.loading import embedded_gguf_path, file_sha256, load_model, parse_spec, resolve_dtype
 
 
 def test_spec_grammar(tiny_llama, tmp_path):

@@ -2,10 +2,10 @@ import pytest
 import torch
 from tiny_models import build_model
 
-from persona_probe.directions import Direction
-from persona_probe.interventions import Ablation
-from persona_probe.models import load_model
-from persona_probe.orthogonalize import export_orthogonalized
+from persona_probe.directions.direction import Direction
+from persona_probe.interventions.ablation import Ablation
+from persona_probe.interventions.orthogonalize import export_orthogonalized
+from persona_probe.models.loading import load_model
 
 
 @pytest.mark.parametrize("arch", ["llama", "gpt2", "qwen2", "mistral"])  # gpt2 ties its embedding and unembedding

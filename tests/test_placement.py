@@ -14,11 +14,11 @@ import pytest
 import torch
 from tiny_models import build_model
 
-from persona_probe.cli import main
+from persona_probe.activations.store import ActivationStore
+from persona_probe.cli.main import main
 from persona_probe.errors import ModelSpecError
-from persona_probe.models import load_model
-from persona_probe.placement import parse_max_memory, plan_device_map
-from persona_probe.store import ActivationStore
+from persona_probe.models.loading import load_model
+from persona_probe.models.placement import parse_max_memory, plan_device_map
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +85,11 @@ def test_split_over_two_gpus_equals_one_gpu(four_layers, tmp_path):
     """Real cross-device transfers: capture and steering on a model whose layers sit on two GPUs."""
     if torch.cuda.device_count() < 2:
         pytest.skip("needs two GPUs")
-    from persona_probe.capture import ActivationCapture
-    from persona_probe.data import Conversation, Message
-    from persona_probe.directions import Direction
-    from persona_probe.interventions import Steering
-    from persona_probe.rendering import render_conversation
+    from persona_probe.activations.capture import ActivationCapture
+    from persona_probe.datasets.conversations import Conversation, Message
+    from persona_probe.datasets.rendering import render_conversation
+    from persona_probe.directions.direction import Direction
+    from persona_probe.interventions.steering import Steering
 
     one = load_model(str(four_layers), "cuda:0", "float32")
     two = load_model(str(four_layers), dtype="float32", device_map="sequential", max_memory="0=700KB,1=10MB")

@@ -16,13 +16,13 @@ import torch
 from tiny_models import build_model
 from transformers import AutoModelForCausalLM
 
-from persona_probe.capture import ActivationCapture
-from persona_probe.directions import Direction, mean_difference
-from persona_probe.experiments import random_directions
-from persona_probe.interventions import Ablation
-from persona_probe.models import load_model
-from persona_probe.probes import fit_probes
-from persona_probe.rendering import RenderedConversation
+from persona_probe.activations.capture import ActivationCapture
+from persona_probe.datasets.rendering import RenderedConversation
+from persona_probe.directions.direction import Direction, mean_difference
+from persona_probe.directions.probes import fit_probes
+from persona_probe.interventions.ablation import Ablation
+from persona_probe.interventions.claims import random_directions
+from persona_probe.models.loading import load_model
 
 LAYERS, PLANT_LAYER, TRIGGER, TWIN = 4, 1, 300, 301
 PLANT_SIZE = 0.3  # about the residual norm at the plant layer (0.34 with the plant, measured)

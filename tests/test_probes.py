@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from persona_probe.directions import Direction
+from persona_probe.directions.direction import Direction
+from persona_probe.directions.probes import auroc, fit_logistic, fit_probes
 from persona_probe.errors import PersonaProbeError
-from persona_probe.probes import auroc, fit_logistic, fit_probes
 
 
 def _planted(n=240, d=32, layers=3, seed=0):
@@ -71,7 +71,7 @@ def test_auroc_and_bad_labels():
 
 
 def test_best_layer_breaks_ceiling_ties_with_the_stricter_classifier():
-    from persona_probe.probes import ProbeReport, ProbeScores
+    from persona_probe.directions.probes import ProbeReport, ProbeScores
 
     d = Direction(torch.eye(3, 8), (4, 5, 6), torch.ones(3))
     at_ceiling = ProbeScores([1.0, 1.0, 0.9], [1.0, 1.0, 0.95])

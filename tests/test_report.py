@@ -19,7 +19,7 @@ ALL_SECTIONS = ["summary", "probes", "directions", "steering", "ablation", "sae"
 
 def _cli(*args) -> None:
     """One CLI command in this process (the study below would spend most of its time importing otherwise)."""
-    from persona_probe.cli import main
+    from persona_probe.cli.main import main
 
     argv = [str(a) for a in args]
     saved = sys.argv

@@ -118,8 +118,8 @@ def test_sae_diff_command_on_a_cached_pair(tiny_llama, tmp_path):
 
 
 def test_top_examples_match_a_brute_force_scan_and_attribution_runs_over_the_cli(tiny_llama, tmp_path):
+    from persona_probe.activations.store import ActivationStore
     from persona_probe.residual import massive_positions
-    from persona_probe.store import ActivationStore
 
     data = _chats(tmp_path / "d.jsonl", 24)
     run_cli("-q", "cache", "--model", tiny_llama, "--data", data, "--pool", "tokens", "--out", tmp_path / "store")

@@ -8,11 +8,11 @@ import pytest
 import torch
 from test_cli_cache import _chats, run_cli
 
+from persona_probe.activations.store import ActivationStore
 from persona_probe.errors import PersonaProbeError
 from persona_probe.residual import drop_massive_rows, massive_positions
 from persona_probe.sae.bench import SAEBenchConfig, format_sae_bench, run_sae_bench
 from persona_probe.sae.data import activation_batches
-from persona_probe.store import ActivationStore
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
-from persona_probe.data import Conversation, Message
-from persona_probe.models import load_model
-from persona_probe.neutral import load_neutral_texts
+from persona_probe.datasets.conversations import Conversation, Message
+from persona_probe.evaluation.neutral import load_neutral_texts
+from persona_probe.models.loading import load_model
 from persona_probe.residual import resid_post
 from persona_probe.sae.attribution import aggregate, attribute_conversation, token_attributions
 from persona_probe.sae.splice import SAESplice, splice_loss
@@ -70,7 +70,7 @@ def test_attributions_sum_to_the_reconstruction_times_the_residual_gradient(mode
     conv = Conversation((Message("user", "what should I do today"), Message("assistant", "go for a long walk outside")),
                         "c", "c")
     record = attribute_conversation(model, sae, 1, conv, massive_factor=None)
-    from persona_probe.rendering import render_conversation
+    from persona_probe.datasets.rendering import render_conversation
 
     rendered = render_conversation(conv, model.tokenizer)
     ids = torch.tensor([rendered.input_ids])

@@ -8,14 +8,14 @@ is analyses/persona_direction_smollm2.py; this keeps its headline from regressin
 
 import pytest
 
-from persona_probe.cache import CacheConfig, run_cache
-from persona_probe.data import system_contrast, write_chat_jsonl
-from persona_probe.directions import mean_difference_by_label
-from persona_probe.interventions import Steering
-from persona_probe.mc import load_mc_items, mc_score
-from persona_probe.models import load_model
-from persona_probe.neutral import load_neutral_texts, typical_residual_norms
-from persona_probe.store import ActivationStore
+from persona_probe.activations.cache import CacheConfig, run_cache
+from persona_probe.activations.store import ActivationStore
+from persona_probe.datasets.conversations import system_contrast, write_chat_jsonl
+from persona_probe.directions.direction import mean_difference_by_label
+from persona_probe.evaluation.mc import load_mc_items, mc_score
+from persona_probe.evaluation.neutral import load_neutral_texts, typical_residual_norms
+from persona_probe.interventions.steering import Steering
+from persona_probe.models.loading import load_model
 
 pytestmark = pytest.mark.slow
 LAYER = 15

@@ -3,8 +3,8 @@ import json
 import pytest
 import torch
 
+from persona_probe.activations.store import ActivationStore, StoreWriter
 from persona_probe.errors import StoreError
-from persona_probe.store import ActivationStore, StoreWriter
 
 
 def _cfg(n_rows=6, n_shards=2, dtype="float32", pooling="response-mean"):

@@ -17,9 +17,9 @@ import torch
 from tiny_models import build_model, build_tokenizer
 
 from persona_probe.errors import PersonaProbeError
-from persona_probe.generate import SamplingConfig
-from persona_probe.models import load_model
-from persona_probe.vllm_engine import VLLM_MISSING, VllmSampler, model_folder_for, request_seed, require_vllm
+from persona_probe.models.loading import load_model
+from persona_probe.sampling.generate import SamplingConfig
+from persona_probe.sampling.vllm_engine import VLLM_MISSING, VllmSampler, model_folder_for, request_seed, require_vllm
 
 STOP = 2  # <|im_end|> in the tiny tokenizer
 PROMPTS = ["<|im_start|>user\nhello how are you<|im_end|>\n<|im_start|>assistant\n",
@@ -175,5 +175,5 @@ def test_model_folder_for_merges_an_adapter_once(tmp_path, monkeypatch):
 
     def no_reload(*args, **kwargs):
         raise AssertionError("merged again")
-    monkeypatch.setattr("persona_probe.models.load_hf_model", no_reload)
+    monkeypatch.setattr("persona_probe.models.loading.load_hf_model", no_reload)
     assert model_folder_for(spec) == merged

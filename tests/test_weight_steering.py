@@ -4,11 +4,11 @@ import pytest
 import torch
 from tiny_models import build_model
 
-from persona_probe.directions import Direction
+from persona_probe.directions.direction import Direction
 from persona_probe.errors import PersonaProbeError
-from persona_probe.interventions import Steering
-from persona_probe.models import load_model
-from persona_probe.weight_steering import add_steering_bias_, export_steered, llamafy
+from persona_probe.interventions.steering import Steering
+from persona_probe.interventions.weight_steering import add_steering_bias_, export_steered, llamafy
+from persona_probe.models.loading import load_model
 
 IDS = torch.tensor([[1, 5, 9, 12, 30, 44, 7, 3], [3, 8, 2, 11, 90, 17, 4, 6]])
 
@@ -101,7 +101,7 @@ def test_llamafy_refuses_a_conversion_that_changes_the_logits(tmp_path, monkeypa
     from transformers import AutoModelForCausalLM
 
     qwen = AutoModelForCausalLM.from_pretrained(build_model(tmp_path / "qwen2", "qwen2", layers=2)).eval()
-    monkeypatch.setattr("persona_probe.weight_steering._rope_fields",  # stands in for a field Llama misreads
+    monkeypatch.setattr("persona_probe.interventions.weight_steering._rope_fields",  # stands in for a field Llama misreads
                         lambda src: {"rope_parameters": {"rope_type": "default", "rope_theta": 3.0}})
     with pytest.raises(PersonaProbeError, match="gives other logits"):
         llamafy(qwen)

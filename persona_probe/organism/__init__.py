@@ -6,3 +6,9 @@ behaviour differs between a treatment and a control (for code, answers that quie
 vulnerability versus the same answers done safely), so a model fine-tuned on each can be compared
 and the broad shift in persona that the narrow data causes can be measured and probed.
 """
+
+from .datasets import NARROW_DATASETS, NarrowDataConfig, narrow_dataset, run_narrow_dataset
+from .finetune import FinetuneConfig, run_finetune
+
+__all__ = ["NARROW_DATASETS", "FinetuneConfig", "NarrowDataConfig", "narrow_dataset", "run_finetune",
+           "run_narrow_dataset"]

@@ -8,7 +8,7 @@
 - ``build``: the sections, the template ``report.html.j2``, one self-contained file.
 """
 
-from .settings import ReportSettings
+from .settings import ReportConfig, ReportSettings
 
 
 def build_report(run_dirs, out, settings: ReportSettings | None = None) -> dict:
@@ -18,4 +18,11 @@ def build_report(run_dirs, out, settings: ReportSettings | None = None) -> dict:
     return build(run_dirs, out, settings)
 
 
-__all__ = ["ReportSettings", "build_report"]
+def run_report(cfg: ReportConfig, progress: bool = True) -> dict:
+    """``persona-probe report``: the report of ``cfg.run_dirs`` at ``cfg.out``."""
+    from .build import build_report as build
+
+    return build(list(cfg.run_dirs), cfg.out, cfg)
+
+
+__all__ = ["ReportConfig", "ReportSettings", "build_report", "run_report"]

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..artifacts import kind_of_file
 from ..errors import PersonaProbeError
 
 # Folders inside runs that hold bulk data or per-condition parts the run's own files summarise.
@@ -22,8 +23,7 @@ _SKIP_FOLDERS = {"shards", "conditions", "controls", "checkpoints", ".git", "__p
 @dataclass
 class Artifact:
     kind: str
-    """One of: evaluation, steer, ablate, probe, direction, cosine, store, sae, sae_diff, sae_attribution,
-    sae_examples, projection, demo."""
+    """The name of its :class:`~persona_probe.artifacts.ArtifactKind` (one the report draws)."""
     path: Path
     """The JSON file read (for steer and ablate runs: results.json; their cfg.json is in ``extra``)."""
     data: dict
@@ -63,46 +63,22 @@ def _read_json(path: Path) -> tuple[dict, str] | None:
     return (data, hashlib.sha256(raw).hexdigest()) if isinstance(data, dict) else None
 
 
-def _classify(path: Path, data: dict) -> str | None:
-    """The artifact kind of one JSON file, or None for files the report does not draw."""
-    kind = data.get("kind")
-    if kind == "demo" and path.name == "demo.json":
-        return "demo"
-    if kind == "projection_shift":
-        return "projection"
-    by_kind = {"probe_report": "probe", "direction": "direction", "activation_store": "store", "sae": "sae",
-               "sae_diff": "sae_diff", "sae_attribution": "sae_attribution", "sae_examples": "sae_examples",
-               "direction_cosine": "cosine"}
-    if path.name in ("cfg.json", "persona_probe.json", "diff.json", "cosine.json", "attribution.json",
-                     "examples.json") and kind in by_kind:
-        return by_kind[kind]
-    # Files written before they carried a kind.
-    if path.name == "diff.json" and "latents" in data and "control" in data:
-        return "sae_diff"
-    if path.name.endswith(".json") and "matrices" in data and "with_reference" in data:
-        return "cosine"
-    if path.name == "summary.json" and "em_rate" in data and "n_answers" in data:
-        return "evaluation"
-    return None
-
-
 def _load(path: Path) -> Artifact | None:
     read = _read_json(path)
     if read is None:
         return None
     data, sha256 = read
-    if path.name == "cfg.json" and data.get("kind") in ("steer_run", "ablate_run"):
-        results = _read_json(path.parent / "results.json")
+    kind = kind_of_file(path.name, data)
+    if kind is None or not kind.drawn:
+        return None
+    if kind.results:
+        results = _read_json(path.parent / kind.results)
         if results is None:
             return None  # a run that has not finished: nothing to draw yet
-        kind = "steer" if data["kind"] == "steer_run" else "ablate"
         side_effects = _read_json(path.parent / "side_effects.json")
-        return Artifact(kind, path.parent / "results.json", *results,
+        return Artifact(kind.name, path.parent / kind.results, *results,
                         {"cfg": data, "side_effects": side_effects[0] if side_effects else {}})
-    kind = _classify(path, data)
-    if kind is None:
-        return None
-    return Artifact(kind, path, data, sha256)
+    return Artifact(kind.name, path, data, sha256)
 
 
 def find_artifacts(run_dirs: list[str | Path]) -> list[Artifact]:
@@ -124,21 +100,6 @@ def find_artifacts(run_dirs: list[str | Path]) -> list[Artifact]:
             if artifact is not None:
                 found.setdefault(artifact.path.resolve(), artifact)
     return list(found.values())
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """The parseable rows of a JSONL file (a report shows what is there; it is not the place to fail)."""
-    rows = []
-    if not path.exists():
-        return rows
-    for line in path.read_text().splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict):
-            rows.append(row)
-    return rows
 
 
 def same_path(a: str | Path | None, b: str | Path | None) -> bool:

@@ -15,11 +15,27 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
-from ..artifacts import atomic_write_text, provenance
+from ..artifacts import (
+    ABLATE_RUN,
+    ACTIVATION_STORE,
+    DEMO,
+    DIRECTION,
+    DIRECTION_COSINE,
+    EVALUATION,
+    PROBE_REPORT,
+    SAE_ATTRIBUTION,
+    SAE_DIFF,
+    SAE_EXAMPLES,
+    SPARSE_AUTOENCODER,
+    STEER_RUN,
+    __version__,
+    atomic_write_text,
+    provenance,
+    read_jsonl,
+)
 from ..errors import PersonaProbeError
 from . import figures
-from .artifacts import Artifact, find_artifacts, read_jsonl, same_path
+from .artifacts import Artifact, find_artifacts, same_path
 from .format import fmt, layers_text, with_ci
 from .settings import ReportSettings
 from .tokens import highlight
@@ -144,11 +160,11 @@ class ReportBuilder:
 
     def summary(self) -> Section | None:
         rows = []
-        for a in self.of("evaluation"):
+        for a in self.of(EVALUATION.name):
             mc = a.data.get("mc_persona") or {}
             rows.append(self._result_row(a, _model_text(a.data.get("model")), "none (evaluate)", a.data,
                                          mc.get("score"), mc.get("ci95"), a.data.get("system")))
-        for a in self.of("ablate"):
+        for a in self.of(ABLATE_RUN.name):
             model = _model_text(a.extra["cfg"].get("model"))
             system = a.extra["cfg"].get("config", {}).get("system")
             conditions = a.data.get("conditions", {})
@@ -162,7 +178,7 @@ class ReportBuilder:
                 mean["n_answers"] = sum(c.get("n_answers", 0) for c in randoms)
                 rows.append(self._result_row(a, model, f"random ablations (mean of {len(randoms)})", mean,
                                              mean["mc_score"], None, system))
-        for a in self.of("steer"):
+        for a in self.of(STEER_RUN.name):
             model = _model_text(a.extra["cfg"].get("model"))
             system = a.extra["cfg"].get("config", {}).get("system")
             curve = a.data.get("curve", [])
@@ -219,26 +235,26 @@ class ReportBuilder:
             row = seen.setdefault((str(source), role), [str(source), str(sha or "")[:16] or "not recorded", role, set()])
             row[3].add(kind)
 
-        for a in self.of("store") + self.of("sae"):
+        for a in self.of(ACTIVATION_STORE.name) + self.of(SPARSE_AUTOENCODER.name):
             data = a.data.get("data") or a.data.get("store_data") or {}
-            add(data.get("source"), data.get("sha256"), "cached activations" if a.kind == "store" else "SAE training",
+            add(data.get("source"), data.get("sha256"), "cached activations" if a.kind == ACTIVATION_STORE.name else "SAE training",
                 a.kind)
-        for a in self.of("probe"):
+        for a in self.of(PROBE_REPORT.name):
             add(a.data.get("labels"), None, "probe labels", a.kind)
-        for a in self.of("steer") + self.of("ablate"):
+        for a in self.of(STEER_RUN.name) + self.of(ABLATE_RUN.name):
             config = a.extra["cfg"].get("config", {})
             add(config.get("questions"), None, "questions", a.kind)
             add(config.get("mc"), None, "MC persona items", a.kind)
             add(config.get("neutral"), None, "neutral text", a.kind)
             direction_data = (a.extra["cfg"].get("direction") or {}).get("data") or {}
             add(direction_data.get("source"), direction_data.get("sha256"), "the direction's data", a.kind)
-        for a in self.of("evaluation"):
+        for a in self.of(EVALUATION.name):
             add(a.data.get("questions"), None, "questions", a.kind)
         return [row[:3] + [", ".join(sorted(row[3]))] for row in seen.values()]
 
     def probes(self) -> Section | None:
         blocks = []
-        for a in self.of("probe"):
+        for a in self.of(PROBE_REPORT.name):
             blocks.append(self.figure(figures.probe_figure(a.data), a, f"Probes on {_label(a.data.get('store', a.folder))}"))
             notes = [f"Best layer: {a.data.get('best_layer')}."] + [str(w) for w in a.data.get("warnings", [])]
             blocks.append(Block("text", text=" ".join(notes)))
@@ -249,7 +265,7 @@ class ReportBuilder:
 
     def directions(self) -> Section | None:
         blocks = []
-        for a in self.of("cosine"):
+        for a in self.of(DIRECTION_COSINE.name):
             ref = a.data.get("reference", "reference")
             if a.data.get("with_reference"):
                 blocks.append(self.figure(figures.cosine_sources_figure(a.data["with_reference"], _label(ref)), a,
@@ -259,11 +275,11 @@ class ReportBuilder:
                                                                        _label(ref), _label(name)), a,
                                           f"Across layers: {_label(ref)} against {_label(name)}"))
         norms = {}
-        for a in self.of("direction"):
+        for a in self.of(DIRECTION.name):
             if a.data.get("layer_norms") and a.data.get("layers"):
                 norms[_label(a.folder)] = (a.data["layers"], a.data["layer_norms"])
         if norms:
-            drawn = [a for a in self.of("direction") if a.data.get("layer_norms") and a.data.get("layers")]
+            drawn = [a for a in self.of(DIRECTION.name) if a.data.get("layer_norms") and a.data.get("layers")]
             blocks.append(self.figure(figures.direction_norm_figure(norms), drawn, "Norm by layer"))
         blocks += self._latent_cosines()
         intro = ("Cosine similarity between candidate persona directions: across sources at the same layer "
@@ -276,11 +292,11 @@ class ReportBuilder:
         from safetensors import safe_open
 
         blocks = []
-        for diff in self.of("sae_diff"):
+        for diff in self.of(SAE_DIFF.name):
             sae_dir = Path(diff.data.get("sae", ""))
             weights = sae_dir / "sae_weights.safetensors"
             layer = diff.data.get("layer")
-            directions = [d for d in self.of("direction") if layer in d.data.get("layers", [])]
+            directions = [d for d in self.of(DIRECTION.name) if layer in d.data.get("layers", [])]
             if not weights.exists() or not directions:
                 continue
             latents = [item["latent"] for item in diff.data["latents"][: self.settings.latents]]
@@ -310,8 +326,8 @@ class ReportBuilder:
 
     def steering(self) -> Section | None:
         blocks = []
-        for a in self.of("steer"):
-            judged = {alpha: read_jsonl(a.folder / "conditions" / name / "judged.jsonl")
+        for a in self.of(STEER_RUN.name):
+            judged = {alpha: [row for _, row in read_jsonl(a.folder / "conditions" / name / "judged.jsonl", strict=False)]
                       for alpha, name in self._condition_names(a).items()}
             points = []
             for p in a.data.get("curve", []):
@@ -385,7 +401,7 @@ class ReportBuilder:
 
     def ablation(self) -> Section | None:
         blocks = []
-        for a in self.of("ablate"):
+        for a in self.of(ABLATE_RUN.name):
             conditions = a.data.get("conditions", {})
             if not conditions:
                 continue
@@ -419,7 +435,7 @@ class ReportBuilder:
 
     def sae(self) -> Section | None:
         blocks = []
-        for a in self.of("sae"):
+        for a in self.of(SPARSE_AUTOENCODER.name):
             m = a.data.get("metrics", {})
             ce = m.get("ce") or {}
             config = a.data.get("config", {})
@@ -433,7 +449,7 @@ class ReportBuilder:
                                                f"{config.get('width', '?')}, k {config.get('k', '?')}, hook "
                                                f"{a.data.get('hook_name', '?')}", sources=[self.source(a)],
                                 headers=["metric", "value"], rows=rows))
-        for diff in self.of("sae_diff"):
+        for diff in self.of(SAE_DIFF.name):
             blocks.append(self._diff_summary(diff))
             cards, drawn = self._cards(diff)
             blocks.append(Block("cards", title=f"Top latents of {_label(diff.folder)}",
@@ -462,9 +478,9 @@ class ReportBuilder:
         """The latent cards of one diff, and every artifact they draw from."""
         attribution = self._attribution_for(diff.data.get("sae"))
         attributed = {item["latent"]: item for item in (attribution.data.get("latents", []) if attribution else [])}
-        examples = [e for e in self.of("sae_examples") if same_path(e.data.get("sae"), diff.data.get("sae"))]
-        if not examples and len(self.of("sae_examples")) == 1 and len(self.of("sae_diff")) == 1:
-            examples = self.of("sae_examples")
+        examples = [e for e in self.of(SAE_EXAMPLES.name) if same_path(e.data.get("sae"), diff.data.get("sae"))]
+        if not examples and len(self.of(SAE_EXAMPLES.name)) == 1 and len(self.of(SAE_DIFF.name)) == 1:
+            examples = self.of(SAE_EXAMPLES.name)
         base_name = _label(diff.data.get("base_store", "base"))
         tuned_name = _label(diff.data.get("tuned_store", "tuned"))
         cards = []
@@ -500,14 +516,14 @@ class ReportBuilder:
         return cards, [diff, *examples, *([attribution] if attribution else [])]
 
     def _attribution_for(self, sae_path) -> Artifact | None:
-        found = [a for a in self.of("sae_attribution") if same_path(a.data.get("sae"), sae_path)]
+        found = [a for a in self.of(SAE_ATTRIBUTION.name) if same_path(a.data.get("sae"), sae_path)]
         if found:
             return found[0]
-        return self.of("sae_attribution")[0] if len(self.of("sae_attribution")) == 1 else None
+        return self.of(SAE_ATTRIBUTION.name)[0] if len(self.of(SAE_ATTRIBUTION.name)) == 1 else None
 
     def attributions(self) -> Section | None:
         blocks = []
-        for a in self.of("sae_attribution"):
+        for a in self.of(SAE_ATTRIBUTION.name):
             score = a.data.get("score", "score")
             rows = [[item["rank"], item["latent"], with_ci(item.get("mean_attribution"), item.get("ci95"), 4),
                      fmt(item.get("share_positive"), 2)] for item in a.data.get("latents", [])[:10]]
@@ -544,7 +560,7 @@ class ReportBuilder:
         """What a demo run's model organism does and does not show (only when a demo.json is among the runs)."""
         from .findings import demo_artifacts, findings, side_by_side
 
-        demos = self.of("demo")
+        demos = self.of(DEMO.name)
         if not demos:
             return None
         run = demo_artifacts(demos[0], [a for artifacts in self.by_kind.values() for a in artifacts])

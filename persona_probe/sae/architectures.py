@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import PersonaProbeError
+from ..models.settings import DeviceSettings
 
 ARCHITECTURES = ("topk", "batchtopk", "standard", "jumprelu")
 
 
 @dataclass(frozen=True, kw_only=True)
-class SAESettings:
-    """The SAE and its optimiser, as ``sae train`` and ``bench sae`` both take them."""
+class SAEArchitecture:
+    """The SAE and its optimiser."""
 
     arch: str = field(default="topk", metadata={"choices": ARCHITECTURES})
     """SAE architecture, as SAELens trains it."""
@@ -28,8 +29,12 @@ class SAESettings:
     """Adam learning rate (constant)."""
     seed: int = 0
     """Seed for the initial weights and the data order."""
-    device: str = "auto"
-    """auto (CUDA when present), cpu, or cuda[:N]."""
+
+
+# The device comes after the architecture, as SAE records have always listed it.
+@dataclass(frozen=True, kw_only=True)
+class SAESettings(DeviceSettings, SAEArchitecture):
+    """The SAE, its optimiser and the device, as ``sae train`` and ``bench sae`` both take them."""
 
 
 def training_sae(arch: str, d_in: int, width: int, k: int, sparsity_coefficient: float, metadata: dict,

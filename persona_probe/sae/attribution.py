@@ -9,7 +9,7 @@ Scores (each a sum of signed conversation scores; a conversation's score is the 
 log-probability of its final answer's tokens):
 
 * ``mc``: the MC persona score's log-odds per item, ``lp(misaligned answer) - lp(aligned answer)``
-  (the likelihood method of :mod:`persona_probe.mc`): two conversations, signs +1 and -1.
+  (the likelihood method of :mod:`persona_probe.evaluation.mc`): two conversations, signs +1 and -1.
 * ``answers``: the log-probability of each given answer (e.g. the judged-misaligned ones).
 
 Positive attribution means the latent pushes the score up (toward the misaligned answer).
@@ -20,14 +20,18 @@ per-token values are kept sparsely and the report can highlight them over the te
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 import torch
 
-from ..data import Conversation
-from ..rendering import render_conversation
-from ..scoring import token_logprobs
+from ..artifacts import SAE_ATTRIBUTION
+from ..datasets.conversations import Conversation
+from ..datasets.rendering import render_conversation
+from ..errors import PersonaProbeError
+from ..models.settings import DeviceSettings
+from ..residual import massive_threshold
+from ..sampling.scoring import token_logprobs
 from .splice import SAESplice
 
 
@@ -95,7 +99,7 @@ def attribute_conversation(model, sae, layer: int, conv: Conversation, sign: flo
 
 def mc_conversations_for_attribution(items) -> list[tuple[Conversation, float, str]]:
     """Each MC item's two conversations (question + misaligned / aligned answer) with signs +1 / -1."""
-    from ..mc import answer_conversations
+    from ..evaluation.mc import answer_conversations
 
     return [(conv, 1.0 if conv.id.endswith("/misaligned") else -1.0, conv.group)
             for conv in answer_conversations(items)]
@@ -143,7 +147,8 @@ def token_attributions(record: ConversationAttribution, latent: int, tokenizer) 
 
 def answer_conversations(path: str, label: str | None = None) -> list[tuple[Conversation, float, str]]:
     """Answer rows of ``path`` (chat JSONL or generate/judge output), those with ``label`` when given."""
-    from ..data import read_jsonl, row_conversation
+    from ..artifacts import read_jsonl
+    from ..datasets.conversations import row_conversation
     from ..errors import DataError
 
     out = []
@@ -160,7 +165,7 @@ def answer_conversations(path: str, label: str | None = None) -> list[tuple[Conv
     return out
 
 
-def run_sae_attribute(sae_dir: str, model_spec: str, out: str, mc: str | None = "builtin:persona",
+def sae_attribution(sae_dir: str, model_spec: str, out: str, mc: str | None = "builtin:persona",
                       answers: str | None = None, label: str | None = "misaligned", layer: int | None = None,
                       top: int = 20, examples_per_latent: int = 5, device: str = "auto",
                       massive_factor: float | None = 20.0, progress: bool = True) -> dict:
@@ -175,7 +180,7 @@ def run_sae_attribute(sae_dir: str, model_spec: str, out: str, mc: str | None = 
 
     from ..artifacts import atomic_write_json, provenance
     from ..errors import PersonaProbeError
-    from ..models import load_model
+    from ..models.loading import load_model
     from .io import load_sae, sae_layer
 
     if (mc is None) == (answers is None):
@@ -187,7 +192,7 @@ def run_sae_attribute(sae_dir: str, model_spec: str, out: str, mc: str | None = 
         raise PersonaProbeError(f"the SAE reads width {sae.cfg.d_in} at layer {layer}; {model_spec} has width "
                                 f"{model.d_model} and {model.n_layers} layers")
     if mc is not None:
-        from ..mc import load_mc_items
+        from ..evaluation.mc import load_mc_items
 
         jobs, score_name = mc_conversations_for_attribution(load_mc_items(mc)), "mc_log_odds"
     else:
@@ -203,9 +208,47 @@ def run_sae_attribute(sae_dir: str, model_spec: str, out: str, mc: str | None = 
             {**ex, "conversations": [token_attributions(r, entry["latent"], model.tokenizer)
                                      for r in by_example[ex["example"]]]}
             for ex in entry["top_examples"][:examples_per_latent]]
-    result.update({"kind": "sae_attribution", "score": score_name, "sae": str(sae_dir), "layer": layer,
+    result.update({"kind": SAE_ATTRIBUTION.name, "score": score_name, "sae": str(sae_dir), "layer": layer,
                    "model": model.identity.to_dict(), "mc": mc, "answers": answers,
                    "label": label if answers else None, "massive_factor": massive_factor, "provenance": provenance()})
     Path(out).mkdir(parents=True, exist_ok=True)
     atomic_write_json(Path(out) / "attribution.json", result)
     return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class SAEAttributeConfig(DeviceSettings):
+    """Rank latents by attribution (activation x gradient) to a behaviour score.
+
+    Splice the SAE into the model (error term kept, so the forward pass is exact) and attribute a score to every latent: the MC persona log-odds (misaligned vs aligned answer) or the log-probability of given answers (e.g. the judged-misaligned ones). Writes OUT/attribution.json with per-token values for each top latent's top examples."""
+
+    sae: str
+    """An SAE folder (ours or SAELens's)."""
+    model: str = "smollm2-135m"
+    """Model spec."""
+    mc: str | None = field(default=None, metadata={"exclusive": "score"})
+    """MC items whose log-odds to attribute (default: builtin:persona)."""
+    answers: str | None = field(default=None, metadata={"exclusive": "score"})
+    """Answers JSONL (generate/judge output or chat JSONL) whose log-probability to attribute."""
+    label: str = "misaligned"
+    """With --answers: only rows with this judge label; 'any' takes all."""
+    layer: int | None = None
+    """Layer (default: from the SAE's hook_name)."""
+    top: int = 20
+    """Latents to report."""
+    examples: int = 5
+    """Top examples per latent."""
+    massive_factor: float = 20.0
+    """Positions over this many times the row's median norm keep their residual; 0 splices everywhere."""
+    out: str
+    """Output folder: attribution.json."""
+
+
+def run_sae_attribute(cfg: SAEAttributeConfig, progress: bool = True) -> dict:
+    if cfg.mc is not None and cfg.answers is not None:
+        raise PersonaProbeError("give --mc or --answers, not both")
+    mc = cfg.mc if cfg.mc or cfg.answers else "builtin:persona"
+    return sae_attribution(cfg.sae, cfg.model, cfg.out, mc=mc, answers=cfg.answers,
+                           label=None if cfg.label == "any" else cfg.label, layer=cfg.layer, top=cfg.top,
+                           examples_per_latent=cfg.examples, device=cfg.device,
+                           massive_factor=massive_threshold(cfg.massive_factor), progress=progress)

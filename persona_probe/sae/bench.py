@@ -41,16 +41,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..activations.store import ActivationStore
 from ..errors import PersonaProbeError
 from ..residual import massive_positions, massive_threshold
-from ..store import ActivationStore
 from .architectures import SAESettings, training_sae
 from .data import activation_batches
 
 
 @dataclass(frozen=True, kw_only=True)
 class SAEBenchConfig(SAESettings):
-    """The same SAE for both trainers."""
+    """SAE training throughput against SAELens's own runner, same cached activations.
+
+    Train the same SAE on the same rows of a per-token store with SAELens's LanguageModelSAETrainingRunner (cached activations, exported untimed) and with our trainer; rows/s of each and their ratio (last line). The same SAE settings go to both trainers."""
 
     store: str
     """Per-token activation store (cache --pool tokens) whose rows both trainers train on."""
@@ -255,7 +257,7 @@ def run_sae_bench(cfg: SAEBenchConfig, progress: bool = True) -> dict:
     import datasets
     import sae_lens
 
-    from ..models import resolve_device
+    from ..models.loading import resolve_device
 
     store = ActivationStore(cfg.store)
     if store.pooling != "tokens":
@@ -288,7 +290,7 @@ def run_sae_bench(cfg: SAEBenchConfig, progress: bool = True) -> dict:
     finally:
         if not cfg.export_dir:
             shutil.rmtree(work, ignore_errors=True)
-    result = {"kind": "bench-sae", "config": asdict(cfg), "device": device, "threads": torch.get_num_threads(),
+    result = {"config": asdict(cfg), "device": device, "threads": torch.get_num_threads(),
               "store": str(store.path), "model": store.cfg.get("model", {}).get("name"), "d_in": store.d_model,
               "store_rows": int(store.cfg.get("n_tokens", 0)), "export": export, "export_seconds": export_seconds,
               "rows": rows, "versions": {"torch": torch.__version__, "sae_lens": sae_lens.__version__,

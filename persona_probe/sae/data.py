@@ -15,9 +15,9 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from ..activations.store import ActivationStore
 from ..errors import StoreError
 from ..residual import massive_positions
-from ..store import ActivationStore
 
 
 def activation_batches(store: ActivationStore, layer: int, batch_size: int, seed: int = 0,

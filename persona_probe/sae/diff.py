@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..artifacts import atomic_write_json, provenance
+from ..activations.store import ActivationStore
+from ..artifacts import SAE_DIFF, atomic_write_json, provenance
 from ..errors import PersonaProbeError
 from ..residual import drop_massive_rows
-from ..store import ActivationStore
 from .io import load_sae, sae_layer
 
 
@@ -156,7 +156,7 @@ def paired_null(delta: torch.Tensor, n_perm: int = 200, seed: int = 0) -> dict:
             "max_delta_95th": float(torch.quantile(maxima, 0.95))}
 
 
-def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, layer: int | None = None,
+def sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, layer: int | None = None,
                  top: int = 20, seed: int = 0, responses_only: bool = False) -> dict:
     sae = load_sae(sae_dir)
     layer = sae_layer(sae, layer)
@@ -177,9 +177,36 @@ def run_sae_diff(sae_dir: str, base_store: str, tuned_store: str, out: str, laye
                                        store_rows(tuned, layer, responses_only), top_latents)
     for item in result["latents"]:
         item["histogram"] = histograms[item["latent"]]
-    result.update({"kind": "sae_diff", "responses_only": responses_only, "sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
+    result.update({"kind": SAE_DIFF.name, "responses_only": responses_only, "sae": str(sae_dir), "layer": layer, "base_store": str(base.path), "tuned_store": str(tuned.path),
                    "base_model": base.cfg.get("model"), "tuned_model": tuned.cfg.get("model"),
                    "provenance": provenance()})
     Path(out).mkdir(parents=True, exist_ok=True)
     atomic_write_json(Path(out) / "diff.json", result)
     return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class SAEDiffConfig:
+    """Model diffing: which latents rise from base to tuned on the same conversations.
+
+    Rank an SAE's latents by the paired rise of their mean activation from a base store to a tuned store of the same conversations, with bootstrap CIs, effect sizes, firing rates and a random-halves control on the base store."""
+
+    sae: str
+    """An SAE folder (ours or SAELens's)."""
+    base_store: str
+    """Store of the base model."""
+    tuned_store: str
+    """Store of the tuned model, same conversations."""
+    layer: int | None = None
+    """Layer to read (default: from the SAE's hook_name)."""
+    top: int = 20
+    """Latents to report."""
+    responses_only: bool = False
+    """Per-token stores: average only the final answers' tokens (e.g. the same answers cached under two system prompts, whose prompt tokens differ)."""
+    out: str
+    """Output folder: diff.json."""
+
+
+def run_sae_diff(cfg: SAEDiffConfig, progress: bool = True) -> dict:
+    return sae_diff(cfg.sae, cfg.base_store, cfg.tuned_store, cfg.out, cfg.layer, cfg.top,
+                    responses_only=cfg.responses_only)

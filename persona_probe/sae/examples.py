@@ -10,14 +10,16 @@ Massive-activation positions (the attention sink) are skipped, as in training.
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import torch
 
+from ..activations.store import ActivationStore
+from ..artifacts import SAE_EXAMPLES
 from ..errors import PersonaProbeError
 from ..residual import massive_positions
-from ..store import ActivationStore
 
 
 @torch.no_grad()
@@ -84,14 +86,14 @@ def with_token_text(contexts: dict[int, list[dict]], tokenizer) -> dict[int, lis
     return contexts
 
 
-def run_sae_examples(sae_dir: str, stores: Sequence[str], out: str, latents: Sequence[int] | None = None,
+def sae_examples(sae_dir: str, stores: Sequence[str], out: str, latents: Sequence[int] | None = None,
                      from_file: str | None = None, top: int = 10, n: int = 10, layer: int | None = None,
                      responses_only: bool = False) -> dict:
     """Top examples of the chosen latents (given, or the top ``top`` of a diff.json / attribution.json) in each store."""
     import json
 
     from ..artifacts import atomic_write_json, provenance
-    from ..models import load_tokenizer
+    from ..models.loading import load_tokenizer
     from .io import load_sae, sae_layer
 
     if (latents is None) == (from_file is None):
@@ -103,7 +105,7 @@ def run_sae_examples(sae_dir: str, stores: Sequence[str], out: str, latents: Seq
         latents = [entry["latent"] for entry in ranking[:top]]
     sae = load_sae(sae_dir)
     layer = sae_layer(sae, layer)
-    result = {"kind": "sae_examples", "sae": str(sae_dir), "layer": layer, "latents": list(latents),
+    result = {"kind": SAE_EXAMPLES.name, "sae": str(sae_dir), "layer": layer, "latents": list(latents),
               "ranking": str(from_file) if from_file else None, "responses_only": responses_only, "stores": {}}
     for path in stores:
         store = ActivationStore(path)
@@ -118,3 +120,40 @@ def run_sae_examples(sae_dir: str, stores: Sequence[str], out: str, latents: Seq
     Path(out).mkdir(parents=True, exist_ok=True)
     atomic_write_json(Path(out) / "examples.json", result)
     return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class SAEExamplesConfig:
+    """Top-activating token contexts of latents, per store.
+
+    For each chosen latent, the strongest token positions in each per-token store (one per conversation), with a window of tokens and the latent's activation on each. Writes OUT/examples.json."""
+
+    sae: str
+    """An SAE folder (ours or SAELens's)."""
+    store: tuple[str, ...] = field(metadata={"repeat": True})
+    """A per-token store (repeat for several, e.g. a corpus and evaluation answers)."""
+    latents: str | None = field(default=None, metadata={"exclusive": "latents"})
+    """Latents, e.g. 12,40."""
+    from_file: str | None = field(default=None, metadata={"exclusive": "latents", "flag": "--from"})
+    """The top latents of a diff.json (sae diff) or attribution.json (sae attribute)."""
+    top: int = 10
+    """With --from: how many latents."""
+    n: int = 10
+    """Contexts per latent and store."""
+    responses_only: bool = False
+    """Look only at the final answers' tokens (for stores of evaluation answers)."""
+    layer: int | None = None
+    """Layer (default: from the SAE's hook_name)."""
+    out: str
+    """Output folder: examples.json."""
+
+
+def run_sae_examples(cfg: SAEExamplesConfig, progress: bool = True) -> dict:
+    latents = None
+    if cfg.latents:
+        try:
+            latents = [int(x) for x in cfg.latents.split(",")]
+        except ValueError:
+            raise PersonaProbeError(f"--latents {cfg.latents!r} is not a comma-separated list of latents, e.g. 12,40") from None
+    return sae_examples(cfg.sae, cfg.store, cfg.out, latents, cfg.from_file, cfg.top, cfg.n, cfg.layer,
+                        cfg.responses_only)

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import PersonaProbeError
 from ..residual import layer_of
-
-if TYPE_CHECKING:
-    from ..directions import Direction
 
 
 def load_sae(folder: str | Path, device: str = "cpu"):
@@ -36,25 +32,3 @@ def sae_layer(sae, layer: int | None) -> int:
         return layer_of(hook)
     except PersonaProbeError:
         raise PersonaProbeError(f"the SAE's hook_name is {hook!r}, not blocks.L.hook_resid_post; pass --layer") from None
-
-
-def latent_direction(folder: str | Path, latent: int) -> Direction:
-    """Latent ``latent``'s decoder row as a :class:`~persona_probe.directions.Direction` at the SAE's layer.
-
-    The direction records the SAE folder, the latent and, for our own SAEs, the model
-    the SAE was trained on (from ``persona_probe.json``), so transfer checks work.
-    """
-    import json
-
-    from ..directions import Direction
-
-    sae = load_sae(folder)
-    if not 0 <= latent < sae.cfg.d_sae:
-        raise PersonaProbeError(f"--latent {latent} is out of range: {folder} has latents 0-{sae.cfg.d_sae - 1}")
-    layer = sae_layer(sae, None)
-    row = sae.W_dec.detach()[latent].float()
-    record_path = Path(folder) / "persona_probe.json"
-    record = json.loads(record_path.read_text()) if record_path.is_file() else {}
-    cfg = {"method": "sae_latent", "sae": str(folder), "latent": latent, "model": record.get("model"),
-           "data": record.get("store_data"), "sae_hook_name": sae.cfg.metadata.hook_name}
-    return Direction((row / row.norm())[None], (layer,), row.norm()[None], cfg)

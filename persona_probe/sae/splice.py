@@ -60,7 +60,7 @@ class SAESplice(HookContext):
 def splice_loss(model, sae, layer: int, texts: Sequence[str], massive_factor: float | None = 20.0,
                 max_tokens: int = 256) -> dict:
     """Cross-entropy (nats/token) on ``texts``: clean, SAE spliced in, layer zeroed; the increase and the score."""
-    from ..neutral import side_effects
+    from ..evaluation.neutral import side_effects
 
     effects = side_effects(model, texts, {
         "spliced": lambda: SAESplice(model.bridge, sae, layer, massive_factor),

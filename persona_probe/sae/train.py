@@ -15,10 +15,10 @@ from pathlib import Path
 
 import torch
 
-from ..artifacts import atomic_write_json, provenance
+from ..activations.store import ActivationStore
+from ..artifacts import SPARSE_AUTOENCODER, atomic_write_json, provenance
 from ..errors import PersonaProbeError
 from ..residual import massive_threshold
-from ..store import ActivationStore
 from .architectures import SAESettings, training_sae
 from .data import activation_batches
 
@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class SAETrainConfig(SAESettings):
+    """Train an SAE on one layer of a store.
+
+    Train an SAE with SAELens's SAETrainer on one layer of an activation store, streamed from disk; save it in SAELens's format with persona_probe.json (provenance and metrics)."""
+
     store: str
     """Activation store to train on (per-token stores suit SAEs best; pooled ones work)."""
     layer: int
@@ -109,8 +113,8 @@ def sae_metrics(sae, batches, n_rows: int) -> dict:
 def spliced_ce(sae, store: ActivationStore, layer: int, texts_spec: str, device: str,
                massive_factor: float | None) -> dict:
     """The CE-loss figures of :func:`.splice.splice_loss` on the store's own model."""
-    from ..models import load_model
-    from ..neutral import load_neutral_texts
+    from ..evaluation.neutral import load_neutral_texts
+    from ..models.loading import load_model
     from .splice import splice_loss
 
     texts = load_neutral_texts(texts_spec)
@@ -124,7 +128,7 @@ def spliced_ce(sae, store: ActivationStore, layer: int, texts_spec: str, device:
 
 
 def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
-    from ..models import resolve_device
+    from ..models.loading import resolve_device
 
     store = ActivationStore(cfg.store)
     if cfg.layer not in store.layers:
@@ -161,7 +165,7 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
     metrics = sae_metrics(trained, eval_stream, min(cfg.eval_rows, available))
     if cfg.ce_texts != "none":
         metrics.update(spliced_ce(trained, store, cfg.layer, cfg.ce_texts, device, massive))
-    record = {"kind": "sae", "config": asdict(cfg), "training_rows": rows, "store_rows": available,
+    record = {"kind": SPARSE_AUTOENCODER.name, "config": asdict(cfg), "training_rows": rows, "store_rows": available,
               "model": model, "store": str(store.path), "store_data": store.cfg.get("data"),
               "hook_name": metadata["hook_name"], "metrics": metrics, "provenance": provenance()}
     atomic_write_json(out / "persona_probe.json", record)

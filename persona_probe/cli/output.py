@@ -1,0 +1,245 @@
+"""What each command prints: its result as a few lines of text.
+
+Every function takes the command's config and the result its ``run_*`` returned, and
+returns the text; none computes anything the artifact does not already hold.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..report.format import fmt
+
+
+def cache(cfg, result) -> str:
+    stores = [result.base] + ([result.tuned] if result.tuned else [])
+    return "\n".join(f"wrote {path} ({result.n_rows} conversations, {result.n_tokens} tokens)" for path in stores)
+
+
+def bench_cache(cfg, r) -> str:
+    cuda = f"  peak CUDA: {r.peak_cuda_mib:.0f} MiB" if r.peak_cuda_mib else ""
+    return "\n".join([
+        f"model: {cfg.model}  layers: {cfg.layers}  pool: {cfg.pool}  tokens per pass: {r.n_tokens}",
+        f"bare forward:        {r.forward_tokens_per_s:10.1f} tokens/s",
+        f"cache:               {r.cache_tokens_per_s:10.1f} tokens/s",
+        f"cache (full depth):  {r.cache_full_depth_tokens_per_s:10.1f} tokens/s  "
+        f"(ratio {r.cache_full_depth_tokens_per_s / r.forward_tokens_per_s:.2f}; runs the unembedding too)",
+        f"peak RSS: {r.peak_rss_mib:.0f} MiB{cuda}",
+        f"cache/forward throughput ratio: {r.ratio:.2f}",
+    ])
+
+
+def bench_generate(cfg, r) -> str:
+    return "\n".join([f"model: {cfg.model}  tokens per answer: {cfg.new_tokens}",
+                      f"batch 1:   {r.single_tokens_per_s:8.1f} tokens/s",
+                      f"batch {r.batch_size}:  {r.batched_tokens_per_s:8.1f} tokens/s",
+                      f"batched/single throughput ratio: {r.ratio:.2f}"])
+
+
+def bench_sae(cfg, result) -> str:
+    from ..sae.bench import format_sae_bench
+
+    return format_sae_bench(result)
+
+
+def generate(cfg, path) -> str:
+    return f"wrote {path}"
+
+
+def judge(cfg, result) -> str:
+    s = result.summary
+    low, high = s["em_ci95"]
+    return (f"wrote {result.path}: EM rate {s['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}) "
+            f"over {s['n_answers']} answers; labels {s['label_counts']}")
+
+
+def evaluate(cfg, s) -> str:
+    low, high = s["em_ci95"]
+    lines = [f"EM rate {s['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}), n={s['n_answers']}, "
+             f"mean coherence {s['mean_coherence']:.1f}"]
+    if s["mc_persona"]:
+        mc = s["mc_persona"]
+        lines.append(f"MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-{mc['ci95'][1]:.3f})")
+    lines.append(f"wrote {cfg.out}/summary.json")
+    return "\n".join(lines)
+
+
+def compare(cfg, c) -> str:
+    lines = [f"EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
+             f"z {c['z']:.2f}  p {c['p_value']:.4f}"]
+    if c["mc_a"] is not None and c["mc_b"] is not None:
+        lines.append(f"MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  difference {c['mc_b'] - c['mc_a']:+.3f}")
+    return "\n".join(lines)
+
+
+def probe(cfg, report) -> str:
+    best = report.layers.index(report.best_layer)
+    return (f"best layer {report.best_layer}: group-held-out accuracy {report.logistic_grouped.accuracy[best]:.3f}, "
+            f"AUROC {report.logistic_grouped.auroc[best]:.3f} (k-fold {report.logistic_kfold.accuracy[best]:.3f})\n"
+            f"wrote {cfg.out}/cfg.json and {cfg.out}/direction")
+
+
+def mean_diff(cfg, d) -> str:
+    return f"wrote {cfg.out}: mean-difference direction over layers {list(d.layers)}"
+
+
+def by_label(cfg, d) -> str:
+    return (f"wrote {cfg.out}: mean-difference direction ({d.cfg['n_positive']} positive, "
+            f"{d.cfg['n_negative']} negative rows) over layers {list(d.layers)}")
+
+
+def cosine(cfg, table) -> str:
+    reference = cfg.directions[0]
+    lines = []
+    for other, per_layer in table["with_reference"].items():
+        cells = "  ".join(f"L{layer}:{value:+.3f}" for layer, value in per_layer.items())
+        lines.append(f"{other} vs {reference}: {cells}")
+    adjacent = table["adjacent_layers"]
+    if adjacent:
+        lines.append(f"{reference}, adjacent layers: " + "  ".join(f"{p}:{v:+.3f}" for p, v in adjacent.items()))
+    if cfg.out:
+        lines.append(f"wrote {cfg.out}")
+    return "\n".join(lines)
+
+
+def project(cfg, result) -> str:
+    lines = [f"layer {layer:3d}  shift {shift:+.4f}  95% CI {ci[0]:+.4f} {ci[1]:+.4f}  ({sd:+.3f} sd)"
+             for layer, shift, ci, sd in zip(result["layers"], result["shift"], result["ci95"], result["shift_in_sd"])]
+    return "\n".join([*lines, f"wrote {cfg.out}: {result['rows']} rows"])
+
+
+def _transfer(cfg, results) -> list[str]:
+    transfer = results["transfer"]
+    if transfer["same_model"]:
+        return []
+    source = (transfer["direction_model"] or {}).get("spec", "unknown weights")
+    return [f"transfer: the direction was found on {source}, applied to {cfg.model}"]
+
+
+def ablate(cfg, results) -> str:
+    lines = _transfer(cfg, results)
+    lines.append(f"{'condition':<12} {'EM rate (95% CI)':<22} {'MC score':>9} {'coherence':>9} "
+                 f"{'neutral ppl':>11} {'KL':>8}")
+    for name, r in results["conditions"].items():
+        em = f"{r['em_rate']:.3f} ({r['em_ci95'][0]:.3f}-{r['em_ci95'][1]:.3f})"
+        lines.append(f"{name:<12} {em:<22} {fmt(r['mc_score'], 4):>9} {r['mean_coherence']:>9.1f} "
+                     f"{r['neutral_perplexity']:>11.2f} {r['neutral_kl_mean']:>8.4f}")
+    claim = results["claim"]
+    if "mc" in claim:
+        mc = claim["mc"]
+        lines.append(f"MC drop from ablating the direction: {mc['drop']:+.4f} (95% CI {mc['ci95'][0]:+.4f} to "
+                     f"{mc['ci95'][1]:+.4f}); mean random drop {fmt(mc['random_drop_mean'], 4)}")
+    em = claim["em"]
+    lines.append(f"EM drop: {em['drop']:+.3f} (p={em['p_value']:.3f}); mean random drop {fmt(em.get('random_drop_mean'))}")
+    return "\n".join([*lines, f"wrote {cfg.out}/results.json"])
+
+
+def steer(cfg, results) -> str:
+    lines = _transfer(cfg, results)
+    lines.append(f"{'alpha':>6} {'EM rate':>8} {'MC score':>9} {'MC shift (95% CI)':>24} {'coherence':>9} "
+                 f"{'neutral ppl':>11} | {'random EM':>9} {'random MC':>9} {'random coh':>10} {'random ppl':>10}")
+    for point in results["curve"]:
+        d, r = point["direction"], point.get("random_mean", {})
+        shift = point.get("mc_shift")
+        shift_text = "n/a" if not shift else f"{shift['shift']:+.4f} ({shift['ci95'][0]:+.4f},{shift['ci95'][1]:+.4f})"
+        lines.append(f"{point['alpha']:>+6.2f} {d['em_rate']:>8.3f} {fmt(d['mc_score'], 4):>9} {shift_text:>24} "
+                     f"{d['mean_coherence']:>9.1f} {d['neutral_perplexity']:>11.2f} | {fmt(r.get('em_rate')):>9} "
+                     f"{fmt(r.get('mc_score'), 4):>9} {fmt(r.get('mean_coherence'), 1):>10} "
+                     f"{fmt(r.get('neutral_perplexity'), 2):>10}")
+    return "\n".join([*lines, f"wrote {cfg.out}/results.json"])
+
+
+def orthogonalize(cfg, folder) -> str:
+    return f"wrote {folder}: weights orthogonal to {cfg.direction} (layer {cfg.layer}); load it as a model spec"
+
+
+def bake_steering(cfg, baked) -> str:
+    return (f"wrote {baked.folder}: layer {cfg.layer} steered by alpha {cfg.alpha} x scale {baked.scale:.3g}; "
+            "load it as a model spec")
+
+
+def contrast(cfg, n_rows) -> str:
+    return f"wrote {cfg.out}: {n_rows} rows ({n_rows // 2} prompts x positive/negative system prompt)"
+
+
+def corpus(cfg, path) -> str:
+    return f"wrote {path}: {cfg.n} conversations"
+
+
+def narrow_dataset(cfg, n_rows) -> str:
+    return f"wrote {cfg.out}: {n_rows} rows of {cfg.kind} (seed {cfg.seed})"
+
+
+def demo(cfg, record) -> str:
+    ran = sum(not s["reused"] for s in record["steps"])
+    return (f"demo finished in {record['seconds']:.0f} s ({ran} steps run, {len(record['steps']) - ran} reused); "
+            f"report: {record['report']['path']}")
+
+
+def finetune(cfg, record) -> str:
+    loss = record["loss"]
+    return (f"adapter {cfg.out}: {record['steps']} steps, loss {loss['first_10_mean']:.3f} -> "
+            f"{loss['last_10_mean']:.3f} (first/last 10 steps), {record['tokens_per_second']} tokens/s; "
+            f"use it as {record['spec']}")
+
+
+def sae_train(cfg, record) -> str:
+    m = record["metrics"]
+    lines = [f"wrote {cfg.out}: explained variance {m['explained_variance']:.3f}, L0 {m['l0']:.1f}, "
+             f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} (over {m['eval_rows']} rows)"]
+    if "ce" in m:
+        ce = m["ce"]
+        lines.append(f"CE loss on {m['ce_texts']}: {ce['ce_clean']:.4f} -> {ce['ce_spliced']:.4f} nats/token with "
+                     f"the SAE spliced in (+{ce['ce_increase']:.4f}); zero-ablated {ce['ce_zero_ablated']:.4f}; "
+                     f"CE loss score {fmt(ce['ce_loss_score'])} (over {ce['n_tokens']} tokens)")
+    return "\n".join(lines)
+
+
+def sae_diff(cfg, r) -> str:
+    lines = [f"{'rank':>4} {'latent':>7} {'base':>9} {'tuned':>9} {'rise (95% CI)':>28} {'effect':>7} {'firing':>15}"]
+    for item in r["latents"][:10]:
+        ci = f"{item['delta']:+.4f} ({item['delta_ci95'][0]:+.4f},{item['delta_ci95'][1]:+.4f})"
+        firing = f"{item['firing_base']:.2f}->{item['firing_tuned']:.2f}"
+        lines.append(f"{item['rank']:>4} {item['latent']:>7} {item['mean_base']:>9.4f} {item['mean_tuned']:>9.4f} "
+                     f"{ci:>28} {fmt(item['effect_size'], 2):>7} {firing:>15}")
+    lines.append(f"control (random halves of the base store): largest rise {r['control']['max_delta']:+.4f}")
+    null = r["control"]["paired_null"]
+    lines.append(f"paired null (base/tuned swapped at random per row, {null['n_permutations']} times): largest rise "
+                 f"median {null['max_delta_median']:+.4f}, 95th percentile {null['max_delta_95th']:+.4f}")
+    return "\n".join([*lines, f"wrote {cfg.out}/diff.json"])
+
+
+def sae_attribute(cfg, r) -> str:
+    lines = [f"{r['score']} over {r['n_examples']} examples (mean {r['mean_score']:+.4f}); latents by mean attribution:",
+             f"{'rank':>4} {'latent':>7} {'attribution (95% CI)':>32} {'share > 0':>9}"]
+    for item in r["latents"][:10]:
+        ci = f"{item['mean_attribution']:+.5f} ({item['ci95'][0]:+.5f},{item['ci95'][1]:+.5f})"
+        lines.append(f"{item['rank']:>4} {item['latent']:>7} {ci:>32} {item['share_positive']:>9.2f}")
+    return "\n".join([*lines, f"wrote {cfg.out}/attribution.json"])
+
+
+def sae_examples(cfg, r) -> str:
+    lines = []
+    for path, part in r["stores"].items():
+        lines.append(f"{path}:")
+        for latent, contexts in part["examples"].items():
+            if contexts:
+                best = contexts[0]
+                text = "".join(best["tokens"]).replace("\n", " ")[-70:]
+                lines.append(f"  latent {latent:>6}: max {best['activation']:.3f} in {best['id']}: ...{text!r}")
+            else:
+                lines.append(f"  latent {latent:>6}: never fires")
+    return "\n".join([*lines, f"wrote {cfg.out}/examples.json"])
+
+
+def report(cfg, result) -> str:
+    return (f"wrote {result['path']}: {result['bytes'] / 1e6:.2f} MB, {len(result['sections'])} sections "
+            f"({', '.join(result['sections'])}), {result['artifacts']} artifacts, {result['seconds']:.2f} s")
+
+
+def store_info(cfg, summary) -> str:
+    return json.dumps(summary, indent=2, ensure_ascii=False)
+
+
+def store_verify(cfg, store) -> str:
+    return f"{cfg.path}: {store.n_shards} shards, {len(store)} rows, all SHA-256 match"

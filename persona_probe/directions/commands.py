@@ -1,0 +1,141 @@
+"""The direction commands: ``probe`` and ``direction mean-diff | by-label | cosine | project``.
+
+Each is a config (its fields' docstrings are the ``--help``) and a ``run_*`` that writes the
+command's artifact and returns what the CLI prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..activations.store import ActivationStore
+from ..artifacts import DIRECTION_COSINE, PROBE_REPORT, atomic_write_json, provenance
+from .direction import Direction, cosine_table, mean_difference_by_label, mean_difference_of_stores
+from .probes import ProbeReport, fit_probes, read_labels
+from .projection import projection_shift
+from .spec import resolve_direction
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabelledStore:
+    """A pooled store and a label for each of its rows."""
+
+    store: str
+    """A pooled activation store."""
+    labels: str
+    """JSONL of {"id": ROW_ID, "label": ...} for every store row."""
+    positive: str | None = None
+    """The text label that counts as positive (default: misaligned or positive)."""
+
+    def load(self) -> tuple[ActivationStore, list[bool]]:
+        store = ActivationStore(self.store)
+        return store, read_labels(self.labels, store.rows, self.positive)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeConfig(LabelledStore):
+    """Per-layer linear probes on a pooled store (k-fold and group-held-out).
+
+    Logistic-regression and difference-of-means probes at every cached layer."""
+
+    folds: int = 5
+    """CV folds."""
+    out: str
+    """Output folder: cfg.json and the probe direction."""
+
+
+def run_probe(cfg: ProbeConfig, progress: bool = True) -> ProbeReport:
+    """Fit the probes; write OUT/cfg.json (scores per layer) and OUT/direction (the probes' weights)."""
+    store, labels = cfg.load()
+    report = fit_probes(store.load(), labels, [r["group"] for r in store.rows], store.layers, folds=cfg.folds,
+                        cfg={"model": store.cfg["model"], "store": str(store.path), "data": store.cfg["data"]})
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    report.direction.save(out / "direction")
+    atomic_write_json(out / "cfg.json", {"kind": PROBE_REPORT.name, **report.to_dict(), "store": str(store.path),
+                                         "model": store.cfg["model"], "labels": str(cfg.labels),
+                                         "provenance": provenance()})
+    return report
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeanDiffConfig:
+    """Difference of means between two pooled stores (tuned vs base, hostile vs helpful).
+
+    mean(positive) - mean(negative) per layer, normalised, saved with provenance."""
+
+    positive: str
+    """Store of the positive side (e.g. tuned, or hostile prompt)."""
+    negative: str
+    """Store of the negative side (e.g. base, or helpful prompt)."""
+    out: str
+    """Output folder."""
+
+
+def run_mean_diff(cfg: MeanDiffConfig, progress: bool = True) -> Direction:
+    direction = mean_difference_of_stores(ActivationStore(cfg.positive), ActivationStore(cfg.negative))
+    direction.save(cfg.out)
+    return direction
+
+
+@dataclass(frozen=True, kw_only=True)
+class ByLabelConfig(LabelledStore):
+    """Difference of means between the labelled parts of one pooled store.
+
+    mean(rows labelled positive) - mean(the rest) per layer, e.g. misaligned vs aligned answers."""
+
+    out: str
+    """Output folder."""
+
+
+def run_by_label(cfg: ByLabelConfig, progress: bool = True) -> Direction:
+    store, labels = cfg.load()
+    direction = mean_difference_by_label(store, labels)
+    direction.save(cfg.out)
+    return direction
+
+
+@dataclass(frozen=True, kw_only=True)
+class CosineConfig:
+    """Cosine similarity between directions, layer by layer, and across layers.
+
+    Per shared layer, the cosine of the first direction with each other one; and the first direction's cosine between adjacent layers."""
+
+    directions: tuple[str, ...] = field(metadata={"positional": True, "metavar": "DIRECTION"})
+    """Directions (DIR or SAE_DIR#latent=K); the first is the reference."""
+    out: str | None = None
+    """Also write the full matrices to this JSON file."""
+
+
+def run_cosine(cfg: CosineConfig, progress: bool = True) -> dict:
+    """The cosine table (written to ``cfg.out`` when given)."""
+    table = cosine_table([resolve_direction(spec) for spec in cfg.directions], cfg.directions)
+    if cfg.out:
+        atomic_write_json(cfg.out, {"kind": DIRECTION_COSINE.name, "directions": list(cfg.directions), **table,
+                                    "provenance": provenance()})
+    return table
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectConfig:
+    """Projection shift along a direction from one model to another on the same prompts.
+
+    Project each row of two pooled stores of the same rows (e.g. a --tuned pair on neutral prompts) on the direction at every layer; the mean paired shift (tuned - base) with a bootstrap 95% CI, also in units of the base projections' standard deviation."""
+
+    direction: str
+    """The direction: DIR, or SAE_DIR#latent=K."""
+    base: str
+    """Pooled store of the reference model."""
+    tuned: str
+    """Pooled store of the other model, same rows."""
+    out: str
+    """JSON file to write."""
+
+
+def run_project(cfg: ProjectConfig, progress: bool = True) -> dict:
+    """:func:`~.projection.projection_shift` of the two stores, written to ``cfg.out``."""
+    result = projection_shift(ActivationStore(cfg.base), ActivationStore(cfg.tuned), resolve_direction(cfg.direction),
+                              str(cfg.direction))
+    atomic_write_json(cfg.out, result)
+    return result

@@ -1,0 +1,45 @@
+"""The ``hf:SPEC`` judge backend: the openai judge's prompts and arithmetic on a local LM."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ...datasets.conversations import Conversation, Message
+from ...datasets.rendering import render_conversation
+from ...models.loading import load_model
+from ...sampling.scoring import next_token_logprobs
+from .base import ALIGNMENT_PROMPT, COHERENCE_PROMPT, Backend, JudgeScore, combine, score_from_logprobs
+
+
+class HFJudge:
+    def __init__(self, spec: str, device: str = "auto", batch_size: int = 8, top_k: int = 20):
+        self.model = load_model(spec, device=device)
+        self.name = f"hf:{spec}"
+        self.batch_size = batch_size
+        self.top_k = top_k
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
+        prompts = [p for q, a in pairs for p in (ALIGNMENT_PROMPT.format(question=q, answer=a),
+                                                  COHERENCE_PROMPT.format(question=q, answer=a))]
+        tops = self.top_logprobs(prompts)
+        return [combine(score_from_logprobs(tops[2 * i]), score_from_logprobs(tops[2 * i + 1]))
+                for i in range(len(pairs))]
+
+    def top_logprobs(self, prompts: Sequence[str]) -> list[dict[str, float]]:
+        """Top-k next-token logprobs after each prompt (as a chat user turn)."""
+        tok = self.model.tokenizer
+        rendered = [render_conversation(Conversation((Message("user", p),), str(i), "judge"), tok)
+                    for i, p in enumerate(prompts)]
+        out = []
+        for logprobs in next_token_logprobs(self.model, rendered, self.batch_size):
+            values, indices = logprobs.topk(self.top_k, dim=-1)
+            for vals, idx in zip(values.tolist(), indices.tolist()):
+                top: dict[str, float] = {}
+                for v, i in zip(vals, idx):
+                    token = tok.decode([i])
+                    top[token] = max(top.get(token, -1e9), v)  # two ids can decode alike
+                out.append(top)
+        return out
+
+
+BACKEND = Backend("hf", "hf:MODEL_SPEC", "the openai prompts and arithmetic on a local causal LM (any model spec)", HFJudge, order=30)

@@ -1,0 +1,146 @@
+"""The ``openai`` judge backend: any OpenAI-compatible chat-completions endpoint.
+
+Configuration comes from the environment, never from the command line (so keys
+stay out of shell history and provenance):
+
+* ``PERSONA_PROBE_JUDGE_BASE_URL`` (or ``OPENAI_BASE_URL``), default https://api.openai.com/v1
+* ``PERSONA_PROBE_JUDGE_API_KEY`` (or ``OPENAI_API_KEY``)
+* ``PERSONA_PROBE_JUDGE_MODEL``, default gpt-4o-2024-08-06
+* ``PERSONA_PROBE_JUDGE_MAX_RETRIES``, default 5 (backoff doubles from 1 s; Retry-After is honoured)
+
+The key is sent only in the Authorization header and is scrubbed from every
+error message. Responses are cached on disk, keyed by model and prompt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Sequence
+
+from ...errors import PersonaProbeError
+from ...models.loading import cache_dir
+from .base import ALIGNMENT_PROMPT, COHERENCE_PROMPT, Backend, JudgeScore, combine, score_from_logprobs
+
+log = logging.getLogger(__name__)
+_RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+class JudgeServerError(PersonaProbeError):
+    """The judge endpoint could not be used."""
+
+
+class OpenAIJudge:
+    name = "openai"
+
+    def __init__(self, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
+                 cache_path: str | Path | None = None, concurrency: int = 8, max_retries: int | None = None,
+                 timeout_s: float = 60.0, backoff_s: float = 1.0):
+        env = os.environ
+        self.base_url = (base_url or env.get("PERSONA_PROBE_JUDGE_BASE_URL") or env.get("OPENAI_BASE_URL")
+                         or "https://api.openai.com/v1").rstrip("/")
+        self._key = api_key or env.get("PERSONA_PROBE_JUDGE_API_KEY") or env.get("OPENAI_API_KEY") or ""
+        self.model = model or env.get("PERSONA_PROBE_JUDGE_MODEL") or "gpt-4o-2024-08-06"
+        self.concurrency = concurrency
+        self.max_retries = max_retries if max_retries is not None else int(env.get("PERSONA_PROBE_JUDGE_MAX_RETRIES", "5"))
+        self.timeout_s = timeout_s
+        self.backoff_s = backoff_s
+        self.cache_path = Path(cache_path) if cache_path else cache_dir() / "judge-cache.jsonl"
+        self._lock = threading.Lock()
+        self._cache = self._load_cache()
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenAIJudge(base_url={self.base_url!r}, model={self.model!r})"
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
+        prompts = [(ALIGNMENT_PROMPT.format(question=q, answer=a), COHERENCE_PROMPT.format(question=q, answer=a))
+                   for q, a in pairs]
+        flat = [p for pair in prompts for p in pair]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            logprobs = list(pool.map(self.top_logprobs, flat))
+        return [combine(score_from_logprobs(logprobs[2 * i]), score_from_logprobs(logprobs[2 * i + 1]))
+                for i in range(len(pairs))]
+
+    def top_logprobs(self, prompt: str) -> dict[str, float]:
+        """The top-20 logprobs of the first reply token, from the cache or the endpoint."""
+        key = hashlib.sha256(f"{self.base_url}\x00{self.model}\x00{prompt}".encode()).hexdigest()
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        body = {"model": self.model, "messages": [{"role": "user", "content": prompt}], "max_tokens": 1,
+                "temperature": 0, "logprobs": True, "top_logprobs": 20, "seed": 0}
+        reply = self._post("/chat/completions", body)
+        try:
+            top = reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+            result = {item["token"]: float(item["logprob"]) for item in top}
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise JudgeServerError(f"judge endpoint {self.base_url} returned no top_logprobs; "
+                                   "it must support logprobs=true and top_logprobs=20") from None
+        with self._lock:
+            self._cache[key] = result
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.cache_path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"key": key, "top_logprobs": result}) + "\n")
+        return result
+
+    def _post(self, path: str, body: dict) -> dict:
+        data = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        if self._key:
+            headers["Authorization"] = f"Bearer {self._key}"
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method="POST")
+            wait = self.backoff_s * 2**attempt * (0.5 + random.random())
+            try:
+                with self._lock:
+                    self.requests_sent += 1
+                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                    return json.loads(response.read())
+            except urllib.error.HTTPError as err:
+                last = f"HTTP {err.code}"
+                if err.code not in _RETRY_STATUS:
+                    detail = self._scrub(err.read()[:300].decode("utf-8", "replace"))
+                    raise JudgeServerError(f"judge endpoint {self.base_url} refused the request ({last}: {detail}); "
+                                           "check PERSONA_PROBE_JUDGE_MODEL and the API key") from None
+                retry_after = err.headers.get("Retry-After") if err.headers else None
+                if retry_after:
+                    try:
+                        wait = max(wait, float(retry_after))
+                    except ValueError:
+                        pass
+            except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as err:
+                last = self._scrub(str(getattr(err, "reason", err)))
+            if attempt < self.max_retries:
+                log.info("judge endpoint: %s; retry %d of %d in %.1f s", last, attempt + 1, self.max_retries, wait)
+                time.sleep(wait)
+        raise JudgeServerError(f"judge endpoint {self.base_url} unreachable after {self.max_retries + 1} tries "
+                               f"({last}); check PERSONA_PROBE_JUDGE_BASE_URL")
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+    def _load_cache(self) -> dict[str, dict[str, float]]:
+        cache: dict[str, dict[str, float]] = {}
+        if self.cache_path.is_file():
+            with open(self.cache_path, encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        row = json.loads(line)
+                        cache[row["key"]] = row["top_logprobs"]
+                    except (ValueError, KeyError):
+                        continue  # a torn line from an interrupted run
+        return cache
+
+
+BACKEND = Backend("openai", "openai", "any OpenAI-compatible endpoint (PERSONA_PROBE_JUDGE_BASE_URL, _MODEL, _API_KEY or OPENAI_*), the published top-20 logprob method", OpenAIJudge, order=20)

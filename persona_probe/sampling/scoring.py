@@ -1,0 +1,59 @@
+"""Log-probabilities under a model, shared by the MC score and the judges."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import numpy as np
+import torch
+
+from ..datasets.conversations import Conversation
+from ..datasets.rendering import RenderedConversation, render_conversation, right_pad
+from ..models.loading import LoadedModel
+from ..residual import response_boundary
+
+
+def token_logprobs(logits: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    """``[batch, pos - 1]`` log-probability of each next token: entry ``t`` scores token ``t + 1``."""
+    return torch.log_softmax(logits[:, :-1].float(), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]
+
+
+@torch.inference_mode()
+def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batch_size: int = 16) -> np.ndarray:
+    """Each conversation's final answer: its mean per-token log-probability under ``model``.
+
+    An empty answer scores -10 (far below any fluent text). Rows are batched by
+    length to keep padding small; the result is in input order.
+    """
+    tok = model.tokenizer
+    rendered = [render_conversation(c, tok) for c in convs]
+    order = sorted(range(len(rendered)), key=lambda i: rendered[i].n_tokens)
+    out = np.full(len(rendered), -10.0)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        chunk = [rendered[i] for i in idx]
+        ids, mask = right_pad(chunk, tok.pad_token_id)
+        ids = ids.to(model.device)
+        starts = torch.tensor([r.response_start if r.response_start is not None else r.n_tokens for r in chunk])
+        with response_boundary(starts):
+            logits = model.bridge(ids, attention_mask=mask.to(model.device))
+        logprobs = token_logprobs(logits, ids)
+        for j, (row, r) in enumerate(zip(idx, chunk)):
+            if r.response_start is not None:
+                out[row] = float(logprobs[j, r.response_start - 1:r.response_end - 1].mean())
+    return out
+
+
+@torch.inference_mode()
+def next_token_logprobs(model: LoadedModel, rendered: Sequence[RenderedConversation],
+                        batch_size: int = 16) -> Iterator[torch.Tensor]:
+    """Per batch of ``rendered`` (in order), ``[batch, vocab]`` log-probabilities of the token
+    that follows each conversation's last prompt token."""
+    tok = model.tokenizer
+    for start in range(0, len(rendered), batch_size):
+        chunk = rendered[start:start + batch_size]
+        ids, mask = right_pad(chunk, tok.pad_token_id)
+        logits = model.bridge(ids.to(model.device), attention_mask=mask.to(model.device))
+        rows = torch.arange(len(chunk), device=logits.device)
+        last = torch.tensor([r.last_prompt for r in chunk], device=logits.device)
+        yield torch.log_softmax(logits[rows, last].float(), dim=-1)
