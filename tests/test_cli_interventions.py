@@ -160,3 +160,9 @@ def test_an_sae_latent_is_a_direction_for_ablate(tiny_llama, direction, tmp_path
     bad = run_cli("ablate", "--model", tiny_llama, "--from-sae", tmp_path / "sae", "--latent", "99", *QUICK,
                   "--out", tmp_path / "bad", check=False)
     assert bad.returncode == 2 and "#latent=99: latent 99 is out of range" in bad.stderr
+    # The one spec: SAE_DIR#latent=K names the same direction wherever a direction is taken.
+    cosine = run_cli("direction", "cosine", f"{tmp_path / 'sae'}#latent=3", f"{tmp_path / 'sae'}#latent=3",
+                     "--out", tmp_path / "cos.json")
+    assert json.loads((tmp_path / "cos.json").read_text())["with_reference"][f"{tmp_path / 'sae'}#latent=3"] == {
+        "1": pytest.approx(1.0)}
+    assert "L1:+1.000" in cosine.stdout
