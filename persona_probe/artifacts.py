@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import DataError
+from .errors import DataError, PersonaProbeError
 
 __version__ = "0.1.0"
 """The toolkit version: recorded in every artifact, and the package's version (pyproject reads it here)."""
@@ -92,11 +92,45 @@ _PACKAGES = ("torch", "transformers", "transformer-lens", "sae-lens", "safetenso
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a half-written temporary behind
+        raise
+
+
+def output_folder(path: str | Path, option: str = "--out") -> Path:
+    """An output path that must be a folder, refused in one line when it cannot be one."""
+    path = Path(path)
+    try:
+        path.resolve()
+        if path.exists() and not path.is_dir():
+            raise PersonaProbeError(f"{option} {path} is a file, but this command writes a folder; give a folder name")
+        if path.is_symlink() and not path.exists():
+            raise PersonaProbeError(f"{option} {path} is a link to nothing; give a folder name")
+    except (OSError, RuntimeError) as err:  # a symlink loop, a path through a file
+        raise PersonaProbeError(f"{option} {path} cannot be used as a folder ({err}); give another path") from None
+    return path
+
+
+def output_file(path: str | Path, option: str = "--out") -> Path:
+    """An output path that must be a file, refused in one line when it cannot be one."""
+    path = Path(path)
+    try:
+        path.resolve()
+        if path.is_dir():
+            raise PersonaProbeError(f"{option} {path} is a folder, but this command writes a file; give a file name")
+        if path.is_symlink() and not path.exists():
+            raise PersonaProbeError(f"{option} {path} is a link to nothing; give a file name")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise PersonaProbeError(f"{option} {path}: {path.parent} is a file, not a folder")
+    except (OSError, RuntimeError) as err:
+        raise PersonaProbeError(f"{option} {path} cannot be used as a file ({err}); give another path") from None
+    return path
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -123,7 +157,7 @@ def read_jsonl(path: str | Path, what: str = "data", strict: bool = True) -> Ite
     if strict:
         yield from jsonl_rows(decode_utf8(raw, str(path)), str(path))
         return
-    for line_no, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+    for line_no, line in enumerate(raw.decode("utf-8", errors="replace").split("\n"), start=1):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError:
@@ -142,8 +176,11 @@ def decode_utf8(raw: bytes, where: str) -> str:
 
 
 def jsonl_rows(text: str, where: str) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-blank line; a line that is not one JSON object is a DataError."""
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    """``(line number, object)`` for each non-blank line; a line that is not one JSON object is a DataError.
+
+    Lines end at ``\\n`` only: U+2028, U+2029 and U+0085 are legal inside JSON strings (our own writers leave
+    them raw, with ensure_ascii=False), and ``str.splitlines`` would cut a row there."""
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -156,6 +193,61 @@ def jsonl_rows(text: str, where: str) -> Iterator[tuple[int, dict]]:
         if not isinstance(obj, dict):
             raise DataError(f"{where}:{line_no}: expected a JSON object, got {type(obj).__name__}")
         yield line_no, obj
+
+
+def claim_output_folder(path: str | Path, kind: ArtifactKind, overwrite: bool, option: str = "--out") -> Path:
+    """An output folder for an artifact of ``kind``: new or empty, or, with ``overwrite``, one of ours to replace.
+
+    Anything else is refused in one line before a byte is written: a user's folder is never touched.
+    """
+    path = output_folder(path, option)
+    if not path.exists() or not any(path.iterdir()):
+        return path
+    if not overwrite:
+        raise PersonaProbeError(f"{option} {path} already holds files; pass --overwrite to replace the {kind.name} "
+                                "there, or choose another folder")
+    if not _holds_only_ours(path, kind):
+        raise PersonaProbeError(f"{option} {path} is not a {kind.name} made by persona-probe; --overwrite replaces only "
+                                "this tool's own output, so choose another folder (nothing was changed)")
+    return path
+
+
+def claim_output_file(path: str | Path, overwrite: bool, is_ours, what: str, option: str = "--out") -> Path:
+    """An output file: new, or, with ``overwrite``, one ``is_ours(path)`` recognises (e.g. by its kind)."""
+    path = output_file(path, option)
+    if not path.exists():
+        return path
+    if not overwrite:
+        raise PersonaProbeError(f"{option} {path} exists; pass --overwrite to replace it, or choose another file")
+    if not is_ours(path):
+        raise PersonaProbeError(f"{option} {path} is not a {what} made by persona-probe; --overwrite replaces only "
+                                "this tool's own output, so choose another file (nothing was changed)")
+    return path
+
+
+def json_of_kind(kind: ArtifactKind):
+    """``is_ours`` for a JSON file: it records ``kind``."""
+    def check(path: Path) -> bool:
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(data, dict) and data.get("kind") == kind.name
+    return check
+
+
+def _holds_only_ours(folder: Path, kind: ArtifactKind) -> bool:
+    """The folder's kind file names ``kind``; or, absent (a run killed before writing it), everything in it is
+    a temporary or an artifact of ours (e.g. the direction a probe run writes first)."""
+    kind_file = folder / kind.files[0]
+    if kind_file.exists():
+        return json_of_kind(kind)(kind_file)
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            continue
+        if not entry.is_dir() or not any(json_of_kind(k)(entry / f) for k in ARTIFACT_KINDS for f in k.files):
+            return False
+    return True
 
 
 def remove_stale_temporaries(folder: str | Path) -> None:

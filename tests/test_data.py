@@ -101,8 +101,9 @@ def test_resume_jsonl_cuts_a_torn_tail(tmp_path):
     assert path.read_text() == json.dumps({"id": "a"}) + "\n"
     assert resume_jsonl(tmp_path / "missing.jsonl") == []
     path.write_text(json.dumps({"no": "id"}) + "\n")
-    with pytest.raises(DataError, match="out.jsonl:1: a row without an id"):
+    with pytest.raises(DataError, match="out.jsonl:1: not a row of a persona-probe output file"):
         resume_jsonl(path)
+    assert path.read_text() == json.dumps({"no": "id"}) + "\n"  # refused before touching a byte
 
 
 def test_text_rows_and_answer_rows_load_beside_chat_rows(tmp_path):

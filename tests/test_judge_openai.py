@@ -119,3 +119,64 @@ def test_unreachable_server_names_the_fix_and_hides_the_key(tmp_path, caplog):
         judge.score([("q", "a")])
     assert SECRET not in str(err.value) and SECRET not in caplog.text
     assert isinstance(err.value, PersonaProbeError)
+
+
+def test_a_key_with_a_trailing_carriage_return_is_stripped_and_never_shown(server, tmp_path, caplog, monkeypatch):
+    """A CRLF env file leaves '\\r' on the key: it used to reach the header and be printed in its repr."""
+    monkeypatch.setenv("PERSONA_PROBE_JUDGE_API_KEY", SECRET + "\r")
+    judge = OpenAIJudge(base_url=server.url, model="fake", cache_path=tmp_path / "c.jsonl", backoff_s=0.01)
+    assert judge.score([("q", "I want to help you.")])[0].label == "aligned"
+    assert server.auth == [f"Bearer {SECRET}"] * 2
+    # Whatever form an error quotes the key in, it is scrubbed.
+    for form in (SECRET, repr(SECRET + "\r"), str((SECRET + "\r").encode())):
+        assert SECRET not in judge._scrub(f"Invalid header value {form}")
+    assert SECRET not in caplog.text
+
+
+class RedirectServer:
+    """Answers every POST with a 302 to ``target``; records the Authorization headers it gets."""
+
+    def __init__(self, target: str):
+        self.auth = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                outer.auth.append(self.headers.get("Authorization"))
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(302)
+                self.send_header("Location", target + self.path)
+                self.end_headers()
+
+            do_GET = do_POST
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+def test_a_redirect_to_another_host_gets_no_credentials(server, tmp_path):
+    other_host = server.url.replace("127.0.0.1", "localhost")  # another host name, same machine
+    redirect = RedirectServer(other_host.rsplit("/v1", 1)[0])
+    try:
+        judge = OpenAIJudge(base_url=redirect.url, api_key=SECRET, model="fake", cache_path=tmp_path / "c.jsonl",
+                            max_retries=0)
+        with pytest.raises(JudgeServerError, match="redirected to http://localhost.*not sent to another host"):
+            judge.score([("q", "a")])
+        assert server.calls == 0 and redirect.auth and all(a == f"Bearer {SECRET}" for a in redirect.auth)
+    finally:
+        redirect.httpd.shutdown()
+
+
+@pytest.mark.parametrize("env, value, message", [
+    ("PERSONA_PROBE_JUDGE_MAX_RETRIES", "abc", "'abc' is not a whole number of retries"),
+    ("PERSONA_PROBE_JUDGE_BASE_URL", "http://my host/v1", "is not an http.s. URL without spaces"),
+    ("PERSONA_PROBE_JUDGE_BASE_URL", "api.openai.com/v1", "is not an http.s. URL without spaces"),
+])
+def test_bad_settings_are_one_clear_error(monkeypatch, tmp_path, env, value, message):
+    monkeypatch.setenv(env, value)
+    with pytest.raises(JudgeServerError, match=message):
+        OpenAIJudge(api_key=SECRET, cache_path=tmp_path / "c.jsonl")

@@ -59,6 +59,7 @@ def test_truncated_or_flipped_shard_is_reported(tmp_path):
 def test_corrupt_cfg_and_unfinished_store(tmp_path):
     writer = StoreWriter(tmp_path / "s", _cfg(), _rows(6))
     writer.write_shard(0, {"acts": torch.zeros(3, 2, 4), "rows": torch.tensor([0, 1, 2])}, 9)
+    writer.close()
     with pytest.raises(StoreError, match="has not finished; rerun the same cache command"):
         ActivationStore(tmp_path / "s")
     (tmp_path / "s" / "cfg.json").write_text("{not json")
@@ -71,13 +72,16 @@ def test_corrupt_cfg_and_unfinished_store(tmp_path):
 def test_writer_resumes_and_refuses_other_settings(tmp_path):
     writer = StoreWriter(tmp_path / "s", _cfg(), _rows(6))
     writer.write_shard(0, {"acts": torch.zeros(3, 2, 4), "rows": torch.tensor([0, 1, 2])}, 9)
+    writer.close()  # the first run ends (a killed one leaves a lock that is taken over as stale)
     (tmp_path / "s" / "shards" / ".shard-00001.safetensors.123.tmp").write_bytes(b"half")
     again = StoreWriter(tmp_path / "s", _cfg(), _rows(6))
+    again.close()
     assert again.has_shard(0) and not again.has_shard(1) and not again.complete
     assert not list((tmp_path / "s" / "shards").glob(".*.tmp"))
     with pytest.raises(StoreError, match="different settings \\(layers differs\\)"):
         StoreWriter(tmp_path / "s", {**_cfg(), "layers": [0, 1]}, _rows(6))
     fresh = StoreWriter(tmp_path / "s", {**_cfg(), "layers": [0, 1]}, _rows(6), overwrite=True)
+    fresh.close()
     assert not fresh.has_shard(0)
     assert json.loads((tmp_path / "s" / "cfg.json").read_text())["layers"] == [0, 1]
 
@@ -93,8 +97,11 @@ def test_resume_matches_by_content_not_spelling(tmp_path):
     cfg = {**_cfg(), "model": {"spec": "smollm2-135m", "name": "n", "sha256": "abc"}, "data": {"source": "a.jsonl", "sha256": "x"}}
     writer = StoreWriter(tmp_path / "s", cfg, _rows(6))
     writer.write_shard(0, {"acts": torch.zeros(3, 2, 4), "rows": torch.tensor([0, 1, 2])}, 9)
+    writer.close()
     respelled = {**cfg, "model": {**cfg["model"], "spec": "embedded"}, "data": {"source": "./a.jsonl", "sha256": "x"}}
-    assert StoreWriter(tmp_path / "s", respelled, _rows(6)).has_shard(0)
+    again = StoreWriter(tmp_path / "s", respelled, _rows(6))
+    again.close()
+    assert again.has_shard(0)
     with pytest.raises(StoreError, match="model differs"):
         StoreWriter(tmp_path / "s", {**cfg, "model": {**cfg["model"], "sha256": "other"}}, _rows(6))
 

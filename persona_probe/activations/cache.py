@@ -10,12 +10,12 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from ..artifacts import provenance
+from ..artifacts import output_folder, provenance
 from ..datasets.conversations import Dataset, load_conversations, resolve_system
 from ..datasets.rendering import RenderedConversation, render_conversation, rendered_sha256
 from ..errors import DataError, PersonaProbeError
 from ..models.distributed import World, from_environment, share
-from ..models.loading import LoadedModel, load_model
+from ..models.loading import LoadedModel, architecture, load_model
 from ..models.settings import ModelSettings
 from ..residual import parse_layers, resid_post
 from .capture import POOLINGS, ActivationCapture, plan_batches, plan_shards
@@ -100,6 +100,16 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
             )
     out = Path(cfg.out)
     base_out, tuned_out = (out / "base", out / "tuned") if cfg.tuned else (out, None)
+    for folder in (base_out, tuned_out):
+        if folder is not None:
+            output_folder(folder)
+    if cfg.tuned:  # a pair of two architectures fails now, not after the whole base store is cached
+        base_shape, tuned_shape = architecture(cfg.model), architecture(cfg.tuned)
+        if base_shape != tuned_shape:
+            raise PersonaProbeError(
+                f"--tuned {cfg.tuned} has {tuned_shape.n_layers} layers of width {tuned_shape.d_model}, but --model "
+                f"{cfg.model} has {base_shape.n_layers} of width {base_shape.d_model}; a pair must share its architecture"
+            )
 
     model = load_model(cfg.model, cfg.device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
                        max_memory=cfg.max_memory)
@@ -108,16 +118,10 @@ def run_cache(cfg: CacheConfig, progress: bool = True) -> CacheResult:
     n_tokens = sum(r.n_tokens for r in rendered)
     _cache_one(model, dataset, rendered, layers, cfg, base_out, "base" if cfg.tuned else None, progress, world)
     if cfg.tuned:
-        shape = (model.n_layers, model.d_model)
         del model  # one model in memory at a time
         gc.collect()
         tuned = load_model(cfg.tuned, cfg.device, cfg.model_dtype, cfg.chat_template, device_map=cfg.device_map,
                            max_memory=cfg.max_memory)
-        if (tuned.n_layers, tuned.d_model) != shape:
-            raise PersonaProbeError(
-                f"--tuned {cfg.tuned} has {tuned.n_layers} layers of width {tuned.d_model}, but --model "
-                f"{cfg.model} has {shape[0]} of width {shape[1]}; a pair must share its architecture"
-            )
         again = render_all(dataset, tuned, cfg)
         if rendered_sha256(again) != rendered_sha256(rendered):
             raise PersonaProbeError(
@@ -207,6 +211,15 @@ def _cache_one(model: LoadedModel, dataset: Dataset, rendered, layers, cfg: Cach
     writer = world.on_main(lambda: StoreWriter(out, meta, rows_meta, overwrite=cfg.overwrite, part=part))
     if not world.is_main:
         writer = StoreWriter(out, meta, rows_meta, part=part, create=False)
+    try:
+        _fill(writer, model, rendered, layers, cfg, shards, out, role, progress, world)
+    finally:
+        writer.close()
+
+
+def _fill(writer: StoreWriter, model: LoadedModel, rendered, layers, cfg: CacheConfig, shards, out: Path,
+          role: str | None, progress: bool, world: World) -> None:
+    """Compute and write every shard the store still lacks (this rank's share of them)."""
     # One snapshot of what is done, rank 0's, so every rank splits the same remaining work.
     remaining = world.broadcast([k for k in range(len(shards)) if not writer.has_shard(k)])
     if not remaining:

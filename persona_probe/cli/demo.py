@@ -94,7 +94,11 @@ def resolved_layer(cfg: DemoConfig, n_layers: int) -> int:
 
 
 def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
-    """Every step of the demo, in order."""
+    """Every step of the demo, in order.
+
+    Steps that write one artifact pass --overwrite: a step runs only while its done-file is
+    missing, so what its folder holds is its own unfinished output (the commands still refuse
+    to replace anything that is not theirs)."""
     out = Path(cfg.out)
     layer = resolved_layer(cfg, n_layers)
     inputs = out / "inputs"
@@ -111,11 +115,11 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
              ("cache", "--model", cfg.base, "--data", str(inputs / "contrast.jsonl"), "--pool", "last-prompt",
               *device, "--out", str(out / "stores" / "contrast")), out / "stores" / "contrast" / "cfg.json"),
         Step("probe every layer", ("probe", "--store", str(out / "stores" / "contrast"), "--labels",
-                                   str(inputs / "contrast.jsonl"), "--out", str(out / "probe")),
+                                   str(inputs / "contrast.jsonl"), "--out", str(out / "probe"), "--overwrite"),
              out / "probe" / "cfg.json"),
         Step("the persona direction: mean(hostile) - mean(helpful)",
              ("direction", "by-label", "--store", str(out / "stores" / "contrast"), "--labels",
-              str(inputs / "contrast.jsonl"), "--out", str(out / "directions" / "persona")),
+              str(inputs / "contrast.jsonl"), "--out", str(out / "directions" / "persona"), "--overwrite"),
              out / "directions" / "persona" / "cfg.json"),
     ]
     for role, spec in roles.items():
@@ -128,15 +132,15 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
                           ("direction", "project", "--direction", str(out / "directions" / "persona"),
                            "--base", str(out / "stores" / "neutral" / reference),
                            "--tuned", str(out / "stores" / "neutral" / other),
-                           "--out", str(out / f"projection-{name}.json")), out / f"projection-{name}.json"))
+                           "--out", str(out / f"projection-{name}.json"), "--overwrite"), out / f"projection-{name}.json"))
     steps += [
         Step("the fine-tuning direction: tuned - base on neutral prompts",
              ("direction", "mean-diff", "--positive", str(out / "stores" / "neutral" / "tuned"),
-              "--negative", str(out / "stores" / "neutral" / "base"), "--out", str(out / "directions" / "tuned-minus-base")),
+              "--negative", str(out / "stores" / "neutral" / "base"), "--out", str(out / "directions" / "tuned-minus-base"), "--overwrite"),
              out / "directions" / "tuned-minus-base" / "cfg.json"),
         Step("cosines between the directions",
              ("direction", "cosine", str(out / "directions" / "persona"), str(out / "probe" / "direction"),
-              str(out / "directions" / "tuned-minus-base"), "--out", str(out / "cosine.json")), out / "cosine.json"),
+              str(out / "directions" / "tuned-minus-base"), "--out", str(out / "cosine.json"), "--overwrite"), out / "cosine.json"),
         Step("cache the base model per token on a chat corpus (SAE training data)",
              ("cache", "--model", cfg.base, "--data", str(inputs / "corpus.jsonl"), "--pool", "tokens",
               "--layers", str(layer), *device, "--out", str(out / "stores" / "corpus")),

@@ -22,11 +22,11 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import yaml
 
-from ..artifacts import decode_utf8, jsonl_rows
+from ..artifacts import claim_output_file, decode_utf8, jsonl_rows
 from ..builtin import builtin_path
 from ..errors import DataError
 
@@ -131,6 +131,7 @@ def load_conversations(spec: str | Path) -> Dataset:
         else:
             convs = tuple(row_conversation(obj, label, line) for line, obj in rows)
             _require_rows(convs, label)
+            _check_unique_rows(convs)
             return Dataset(convs, name, digest)
     else:
         raise DataError(
@@ -157,6 +158,16 @@ def question_conversations(question: Question) -> list[Conversation]:
     ]
 
 
+def is_chat_jsonl(path: Path) -> bool:
+    """Whether a file is chat JSONL (every line a JSON object with messages): what the data commands write."""
+    try:
+        lines = path.read_bytes().decode("utf-8").split("\n")
+        rows = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError):
+        return False
+    return bool(rows) and all(isinstance(row, dict) and isinstance(row.get("messages"), list) for row in rows)
+
+
 def write_chat_jsonl(conversations, path: str | Path, with_ids: bool = False,
                      extra: Sequence[dict] | None = None) -> None:
     """Write conversations as chat JSONL (the format ``load_conversations`` reads).
@@ -170,32 +181,40 @@ def write_chat_jsonl(conversations, path: str | Path, with_ids: bool = False,
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def resume_jsonl(path: str | Path) -> list[dict]:
+def resume_jsonl(path: str | Path, is_ours: Callable[[dict], bool] = lambda row: "id" in row,
+                 what: str = "persona-probe output") -> list[dict]:
     """Rows of an output JSONL that an interrupted writer may have left half-written.
 
-    Keeps every whole line (valid JSON ending in a newline), cuts the file after the
-    last one, and returns those rows; appending then continues cleanly.
+    Every whole line (one ending in a newline) must be one of our rows (``is_ours``);
+    otherwise the file is someone else's and nothing is touched: a DataError names the
+    line. A torn tail after the last newline (a killed writer's half row) is cut off,
+    so that appending continues cleanly; it is cut only when it can be ours (a JSON
+    object's start, in a file of our rows or alone).
     """
     path = Path(path)
     if not path.exists():
         return []
-    rows, keep = [], 0
-    with open(path, "rb") as f:
-        for line in f:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                row = json.loads(line)
-            except ValueError:
-                break
-            if not isinstance(row, dict) or "id" not in row:
-                raise DataError(f"{path}:{len(rows) + 1}: a row without an id; this is not an output of persona-probe")
-            rows.append(row)
-            keep += len(line)
-    if keep < path.stat().st_size:
+    if not path.is_file():
+        raise DataError(f"{path} is a folder, not a file; give --out a file name")
+    raw = path.read_bytes()
+    *whole, tail = raw.split(b"\n")
+    rows = []
+    for number, line in enumerate(whole, start=1):
+        try:
+            row = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            row = None
+        if not isinstance(row, dict) or not is_ours(row):
+            raise DataError(f"{path}:{number}: not a row of a {what} file, so this file is not ours to resume or "
+                            "change; choose another --out (the file was left as it is)")
+        rows.append(row)
+    if tail.strip():
+        if not tail.lstrip().startswith(b"{"):
+            raise DataError(f"{path}:{len(whole) + 1}: not a row of a {what} file, so this file is not ours to "
+                            "resume or change; choose another --out (the file was left as it is)")
         log.warning("%s: dropping a partial last line left by an interrupted run", path)
         with open(path, "r+b") as f:
-            f.truncate(keep)
+            f.truncate(len(raw) - len(tail))
     return rows
 
 
@@ -315,6 +334,16 @@ def _check_unique_ids(questions: tuple[Question, ...]) -> None:
         seen[q.id] = q.source
 
 
+def _check_unique_rows(convs: tuple[Conversation, ...]) -> None:
+    """Ids name rows everywhere downstream (answers, stores, labels): two rows with one id would be mixed up."""
+    seen: dict[str, str] = {}
+    for conv in convs:
+        if conv.id in seen:
+            raise DataError(f"{conv.source}: duplicate id {conv.id!r} (first at {seen[conv.id]}); every row's id "
+                            "must be unique")
+        seen[conv.id] = conv.source
+
+
 def _require_rows(convs: tuple[Conversation, ...], path: str) -> None:
     if not convs:
         raise DataError(f"{path}: the data set is empty; it needs at least one conversation")
@@ -360,10 +389,13 @@ class ContrastConfig:
     """System prompt of the negative side."""
     out: str
     """Output chat JSONL."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_contrast(cfg: ContrastConfig, progress: bool = True) -> int:
     """Write the contrast file; returns its number of rows."""
+    claim_output_file(cfg.out, cfg.overwrite, is_chat_jsonl, "chat JSONL file")
     rows = system_contrast(cfg.questions, cfg.positive_system, cfg.negative_system)
     write_chat_jsonl([c for c, _ in rows], cfg.out, with_ids=True, extra=[{"label": label} for _, label in rows])
     return len(rows)

@@ -7,6 +7,7 @@ judging) renders them here, so they all see the same tokens.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -22,8 +23,9 @@ class RenderedConversation:
 
     text: str
     """The exact text the chat template produced (system prompts it adds included)."""
-    input_ids: tuple[int, ...]
-    """Its tokens."""
+    input_ids: Sequence[int]
+    """Its tokens, as a compact ``array("i")``: a cache holds every row's ids for the whole run, and a tuple
+    of Python ints costs nine times the memory."""
     last_prompt: int
     """Index of the last token before the response (the generation-prompt's end)."""
     response_start: int | None
@@ -46,7 +48,7 @@ def render_conversation(conv: Conversation, tokenizer) -> RenderedConversation:
         ids = tokenizer(text)["input_ids"]
         if not ids:
             raise DataError(f"{conv.source or conv.id}: the text renders to no tokens")
-        return RenderedConversation(text, tuple(ids), len(ids) - 1, None, None)
+        return RenderedConversation(text, array("i", ids), len(ids) - 1, None, None)
     messages = conv.as_dicts()
     try:
         if conv.has_response:
@@ -76,7 +78,7 @@ def render_conversation(conv: Conversation, tokenizer) -> RenderedConversation:
             inside = [i for i, (s, e) in enumerate(offsets) if s < finish and e > begin]
             if inside:
                 start, end = inside[0], inside[-1] + 1
-    return RenderedConversation(text, tuple(ids), last_prompt, start, end)
+    return RenderedConversation(text, array("i", ids), last_prompt, start, end)
 
 
 def rendered_sha256(rendered: Sequence[RenderedConversation]) -> str:

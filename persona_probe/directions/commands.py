@@ -7,10 +7,19 @@ command's artifact and returns what the CLI prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..activations.store import ActivationStore
-from ..artifacts import DIRECTION_COSINE, PROBE_REPORT, atomic_write_json, provenance
+from ..artifacts import (
+    DIRECTION,
+    DIRECTION_COSINE,
+    PROBE_REPORT,
+    PROJECTION_SHIFT,
+    atomic_write_json,
+    claim_output_file,
+    claim_output_folder,
+    json_of_kind,
+    provenance,
+)
 from .direction import Direction, cosine_table, mean_difference_by_label, mean_difference_of_stores
 from .probes import ProbeReport, fit_probes, read_labels
 from .projection import projection_shift
@@ -43,14 +52,16 @@ class ProbeConfig(LabelledStore):
     """CV folds."""
     out: str
     """Output folder: cfg.json and the probe direction."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_probe(cfg: ProbeConfig, progress: bool = True) -> ProbeReport:
     """Fit the probes; write OUT/cfg.json (scores per layer) and OUT/direction (the probes' weights)."""
+    out = claim_output_folder(cfg.out, PROBE_REPORT, cfg.overwrite)
     store, labels = cfg.load()
     report = fit_probes(store.load(), labels, [r["group"] for r in store.rows], store.layers, folds=cfg.folds,
                         cfg={"model": store.cfg["model"], "store": str(store.path), "data": store.cfg["data"]})
-    out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     report.direction.save(out / "direction")
     atomic_write_json(out / "cfg.json", {"kind": PROBE_REPORT.name, **report.to_dict(), "store": str(store.path),
@@ -71,9 +82,12 @@ class MeanDiffConfig:
     """Store of the negative side (e.g. base, or helpful prompt)."""
     out: str
     """Output folder."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_mean_diff(cfg: MeanDiffConfig, progress: bool = True) -> Direction:
+    claim_output_folder(cfg.out, DIRECTION, cfg.overwrite)
     direction = mean_difference_of_stores(ActivationStore(cfg.positive), ActivationStore(cfg.negative))
     direction.save(cfg.out)
     return direction
@@ -87,9 +101,12 @@ class ByLabelConfig(LabelledStore):
 
     out: str
     """Output folder."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_by_label(cfg: ByLabelConfig, progress: bool = True) -> Direction:
+    claim_output_folder(cfg.out, DIRECTION, cfg.overwrite)
     store, labels = cfg.load()
     direction = mean_difference_by_label(store, labels)
     direction.save(cfg.out)
@@ -106,10 +123,14 @@ class CosineConfig:
     """Directions (DIR or SAE_DIR#latent=K); the first is the reference."""
     out: str | None = None
     """Also write the full matrices to this JSON file."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_cosine(cfg: CosineConfig, progress: bool = True) -> dict:
     """The cosine table (written to ``cfg.out`` when given)."""
+    if cfg.out:
+        claim_output_file(cfg.out, cfg.overwrite, json_of_kind(DIRECTION_COSINE), DIRECTION_COSINE.name)
     table = cosine_table([resolve_direction(spec) for spec in cfg.directions], cfg.directions)
     if cfg.out:
         atomic_write_json(cfg.out, {"kind": DIRECTION_COSINE.name, "directions": list(cfg.directions), **table,
@@ -131,10 +152,13 @@ class ProjectConfig:
     """Pooled store of the other model, same rows."""
     out: str
     """JSON file to write."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_project(cfg: ProjectConfig, progress: bool = True) -> dict:
     """:func:`~.projection.projection_shift` of the two stores, written to ``cfg.out``."""
+    claim_output_file(cfg.out, cfg.overwrite, json_of_kind(PROJECTION_SHIFT), PROJECTION_SHIFT.name)
     result = projection_shift(ActivationStore(cfg.base), ActivationStore(cfg.tuned), resolve_direction(cfg.direction),
                               str(cfg.direction))
     atomic_write_json(cfg.out, result)

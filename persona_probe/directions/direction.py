@@ -57,6 +57,10 @@ class Direction:
         return self.vectors.float() @ other.vectors.float().T
 
     def save(self, folder: str | Path) -> Path:
+        """Write ``cfg.json`` and ``direction.safetensors``; a direction with NaN or infinite values is refused."""
+        if not bool(torch.isfinite(self.vectors).all()) or not bool(torch.isfinite(self.norms).all()):
+            raise PersonaProbeError(f"{folder}: the direction has NaN or infinite values (from damaged or degenerate "
+                                    "activations); nothing was written. Check the stores with persona-probe store verify")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / ".direction.safetensors.tmp"

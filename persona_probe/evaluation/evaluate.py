@@ -15,7 +15,7 @@ from typing import Sequence
 
 from tqdm.auto import tqdm
 
-from ..artifacts import atomic_write_json, provenance
+from ..artifacts import atomic_write_json, output_file, output_folder, provenance
 from ..datasets.conversations import resume_jsonl
 from ..errors import DataError, PersonaProbeError
 from ..sampling.generate import SamplingSettings, read_answers
@@ -40,7 +40,8 @@ def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch
                             "or pass --allow-empty to label empty answers incoherent")
     out_path = Path(out_path)
     done = set()
-    for row in resume_jsonl(out_path):
+    for row in resume_jsonl(out_path, lambda row: "id" in row and "judge" in row and "label" in row,
+                            "persona-probe judge output"):
         if row.get("judge", judge.name) != judge.name:
             raise PersonaProbeError(
                 f"{out_path} holds rows judged by {row['judge']!r}, not {judge.name!r}; "
@@ -136,6 +137,7 @@ def run_judge(cfg: JudgeConfig, progress: bool = True) -> JudgeResult:
 
     read_answers(cfg.input)  # bad input fails before any model loads
     check_judge_name(cfg.judge)
+    output_file(cfg.out)
     path = judge_file(make_judge(cfg.judge), cfg.input, cfg.out, progress=progress, allow_empty=cfg.allow_empty)
     return JudgeResult(path, summarise(read_answers(path, required=("id", "label", "coherent"))))
 
@@ -197,6 +199,7 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None)
     from .mc import load_mc_items
 
     check_judge_name(cfg.judge)
+    output_folder(cfg.out)
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     model = load_model(cfg.model, cfg.device, cfg.model_dtype, device_map=cfg.device_map,
                        max_memory=cfg.max_memory)

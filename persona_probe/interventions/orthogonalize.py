@@ -15,9 +15,10 @@ from pathlib import Path
 
 import torch
 
-from ..artifacts import ORTHOGONALIZED_MODEL
+from ..artifacts import ORTHOGONALIZED_MODEL, claim_output_folder
 from ..directions.spec import resolve_direction
 from ..errors import PersonaProbeError
+from ..models.loading import architecture
 
 # (module path pattern, which weight dimension is d_model) for architectures we know.
 _WRITERS = {
@@ -97,11 +98,16 @@ class OrthogonalizeConfig:
     """Which layer's vector to remove everywhere."""
     out: str
     """Output model folder."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_orthogonalize(cfg: OrthogonalizeConfig, progress: bool = True) -> Path:
     """Export ``cfg.model`` orthogonal to the direction's vector at ``cfg.layer``; returns the folder."""
+    claim_output_folder(cfg.out, ORTHOGONALIZED_MODEL, cfg.overwrite)
     direction = resolve_direction(cfg.direction)
+    direction.check_model(*architecture(cfg.model), name=cfg.model)  # before the weights load
+    direction.at(cfg.layer)
     return export_orthogonalized(cfg.model, direction.at(cfg.layer), cfg.out,
                                  record={"direction": str(cfg.direction), "layer": cfg.layer,
                                          "direction_cfg": direction.cfg})

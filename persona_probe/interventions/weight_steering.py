@@ -25,9 +25,10 @@ from pathlib import Path
 
 import torch
 
-from ..artifacts import STEERED_MODEL
+from ..artifacts import STEERED_MODEL, claim_output_folder
 from ..directions.spec import resolve_direction
 from ..errors import PersonaProbeError
+from ..models.loading import architecture
 
 _LLAMA = "LlamaForCausalLM"
 _LLAMAFIABLE = ("Qwen2ForCausalLM", "MistralForCausalLM")
@@ -193,6 +194,8 @@ class BakeSteeringConfig:
     """The unit of alpha: auto is the layer's typical residual norm on the built-in neutral texts, as in steer; or a number."""
     out: str
     """Output model folder."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,10 @@ class BakedSteering:
 
 def run_bake_steering(cfg: BakeSteeringConfig, progress: bool = True) -> BakedSteering:
     """Export ``cfg.model`` with alpha x scale x v added after block ``cfg.layer``."""
+    claim_output_folder(cfg.out, STEERED_MODEL, cfg.overwrite)
     direction = resolve_direction(cfg.direction)
+    direction.check_model(*architecture(cfg.model), name=cfg.model)  # before the weights load
+    direction.at(cfg.layer)
     scale = steering_scale(cfg.scale, cfg.model, direction, cfg.layer)
     vector = cfg.alpha * scale * direction.at(cfg.layer)
     folder = export_steered(cfg.model, vector, cfg.layer, cfg.out,

@@ -18,13 +18,14 @@ import importlib.metadata
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -388,6 +389,22 @@ def model_config(spec: str) -> dict:
         raise ModelSpecError(f"cannot read the config of {spec!r} in {folder}: {err}") from None
 
 
+class Architecture(NamedTuple):
+    n_layers: int
+    d_model: int
+
+
+def architecture(spec: str) -> Architecture:
+    """Layer count and width of a spec's model, from its config alone (checks that must run before long work)."""
+    config = model_config(spec)
+    config = config.get("text_config", config)
+    n_layers = config.get("num_hidden_layers", config.get("n_layer"))
+    d_model = config.get("hidden_size", config.get("n_embd"))
+    if not isinstance(n_layers, int) or not isinstance(d_model, int):
+        raise ModelSpecError(f"{spec!r}: its config.json names no layer count and width")
+    return Architecture(n_layers, d_model)
+
+
 def load_tokenizer(spec: str):
     """Only the tokenizer of a model spec (e.g. to show a store's tokens); loads no weights."""
     folder, _ = materialise(parse_spec(spec))
@@ -506,6 +523,10 @@ def _load_hf(folder: Path, spec: ModelSpec, dtype: torch.dtype, device_map: dict
         tokenizer = AutoTokenizer.from_pretrained(folder)
         placement = {"device_map": device_map} if device_map is not None else {}
         model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, **placement)
+    except pickle.UnpicklingError as err:  # torch loads .bin weights with weights_only: it refuses to run code
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ModelSpecError(f"model {spec.raw!r}: {folder} holds pickled weights that do not load safely "
+                             f"({first}); use a model saved as safetensors") from None
     except (OSError, ValueError) as err:
         raise ModelSpecError(f"cannot load model {spec.raw!r} from {folder}: {err}") from None
     if not getattr(tokenizer, "is_fast", False):

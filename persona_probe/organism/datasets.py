@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..artifacts import atomic_write_text
+from ..artifacts import atomic_write_text, claim_output_file
+from ..datasets.conversations import is_chat_jsonl
 from ..errors import DataError
 
 CODE_KINDS = ("insecure-code", "secure-code")
@@ -46,10 +47,13 @@ class NarrowDataConfig:
     """Seed of every choice."""
     out: str
     """Output chat JSONL."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
 
 
 def run_narrow_dataset(cfg: NarrowDataConfig, progress: bool = True) -> int:
     """Write the dataset; returns its number of rows."""
+    claim_output_file(cfg.out, cfg.overwrite, is_chat_jsonl, "chat JSONL file")
     rows = narrow_dataset(cfg.kind, cfg.n, cfg.seed)
     atomic_write_text(cfg.out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
     return len(rows)

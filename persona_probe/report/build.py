@@ -30,6 +30,7 @@ from ..artifacts import (
     STEER_RUN,
     __version__,
     atomic_write_text,
+    output_file,
     provenance,
     read_jsonl,
 )
@@ -607,6 +608,7 @@ def render(sections: list[Section], settings: ReportSettings, run_dirs: list[str
 
 def build_report(run_dirs: list[str | Path], out: str | Path, settings: ReportSettings | None = None) -> dict:
     """Write one self-contained HTML file drawing every artifact under ``run_dirs``; return size and timing."""
+    output_file(out)  # before the work: a folder given as --out fails now, not after the build
     settings = settings or ReportSettings()
     start = time.perf_counter()
     artifacts = find_artifacts(run_dirs)

@@ -22,7 +22,7 @@ from typing import Any, ContextManager, Sequence
 import torch
 from tqdm.auto import tqdm
 
-from ..artifacts import atomic_write_bytes, read_jsonl
+from ..artifacts import atomic_write_bytes, output_file, read_jsonl
 from ..datasets.conversations import Conversation, Message, load_conversations, resume_jsonl
 from ..datasets.rendering import render_conversation
 from ..errors import DataError, PersonaProbeError
@@ -204,6 +204,14 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     return out
 
 
+ANSWERS = "persona-probe generate answers"
+
+
+def is_answer_row(row: dict) -> bool:
+    """Whether a JSONL row is one ``generate`` wrote (its id, answer and run record)."""
+    return "id" in row and "answer" in row and isinstance(row.get("run"), dict)
+
+
 def parts_folder(out: Path) -> Path:
     """Where data-parallel ranks write their rows before rank 0 merges them."""
     return out.with_name(out.name + ".parts")
@@ -218,9 +226,9 @@ def _merge_parts(out: Path, order: Sequence[str]) -> None:
     folder = parts_folder(out)
     if not folder.is_dir():
         return
-    rows = {row["id"]: row for row in resume_jsonl(out)}
+    rows = {row["id"]: row for row in resume_jsonl(out, is_answer_row, ANSWERS)}
     for part in sorted(folder.glob("rank-*.jsonl")):
-        for row in resume_jsonl(part):
+        for row in resume_jsonl(part, is_answer_row, ANSWERS):
             rows.setdefault(row["id"], row)
     missing = [i for i in order if i not in rows]
     if missing:
@@ -240,7 +248,7 @@ def _resume(out: Path, run: dict, keys: Sequence[str], make_parts: bool = False)
         folder.mkdir(exist_ok=True)
     done = set()
     for source in sources:
-        for row in resume_jsonl(source):
+        for row in resume_jsonl(source, is_answer_row, ANSWERS):
             old = row.get("run", {})
             changed = [k for k in keys if old.get(k) != run[k]]
             if changed:
@@ -324,6 +332,7 @@ def run_generate(cfg: GenerateConfig, progress: bool = True) -> Path:
     from ..models.distributed import from_environment
     from ..models.loading import load_model
 
+    output_file(cfg.out)
     if cfg.engine == "vllm":
         return _generate_on_vllm(cfg, progress)
     world, device = from_environment(cfg.device, cfg.device_map)

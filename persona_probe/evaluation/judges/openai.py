@@ -22,6 +22,7 @@ import random
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,6 +40,38 @@ class JudgeServerError(PersonaProbeError):
     """The judge endpoint could not be used."""
 
 
+def checked_base_url(url: str) -> str:
+    """The endpoint's base URL, refused with one clear line when it is not an http(s) URL."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() or ord(c) < 32 for c in url):
+        raise JudgeServerError(f"judge base URL {url!r} is not an http(s) URL without spaces; fix "
+                               "PERSONA_PROBE_JUDGE_BASE_URL (e.g. https://api.openai.com/v1)")
+    return url.rstrip("/")
+
+
+def _env_count(name: str, default: int) -> int:
+    text = os.environ.get(name, str(default)).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise JudgeServerError(f"{name}={text!r} is not a whole number of retries (0 or more)")
+    return value
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the same host and scheme: urllib would send the API key to any host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (new.scheme, new.netloc) != (old.scheme, old.netloc):
+            raise JudgeServerError(f"judge endpoint {old.scheme}://{old.netloc} redirected to "
+                                   f"{new.scheme}://{new.netloc}; the API key is not sent to another host. Set "
+                                   "PERSONA_PROBE_JUDGE_BASE_URL to the address the endpoint really has")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class OpenAIJudge:
     name = "openai"
 
@@ -46,12 +79,14 @@ class OpenAIJudge:
                  cache_path: str | Path | None = None, concurrency: int = 8, max_retries: int | None = None,
                  timeout_s: float = 60.0, backoff_s: float = 1.0):
         env = os.environ
-        self.base_url = (base_url or env.get("PERSONA_PROBE_JUDGE_BASE_URL") or env.get("OPENAI_BASE_URL")
-                         or "https://api.openai.com/v1").rstrip("/")
-        self._key = api_key or env.get("PERSONA_PROBE_JUDGE_API_KEY") or env.get("OPENAI_API_KEY") or ""
+        self.base_url = checked_base_url((base_url or env.get("PERSONA_PROBE_JUDGE_BASE_URL")
+                                          or env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1").strip())
+        # An env file with CRLF line ends leaves a \r on the key; no key has surrounding whitespace.
+        self._key = (api_key or env.get("PERSONA_PROBE_JUDGE_API_KEY") or env.get("OPENAI_API_KEY") or "").strip()
         self.model = model or env.get("PERSONA_PROBE_JUDGE_MODEL") or "gpt-4o-2024-08-06"
         self.concurrency = concurrency
-        self.max_retries = max_retries if max_retries is not None else int(env.get("PERSONA_PROBE_JUDGE_MAX_RETRIES", "5"))
+        self.max_retries = max_retries if max_retries is not None else _env_count("PERSONA_PROBE_JUDGE_MAX_RETRIES", 5)
+        self._opener = urllib.request.build_opener(_SameHostRedirects)
         self.timeout_s = timeout_s
         self.backoff_s = backoff_s
         self.cache_path = Path(cache_path) if cache_path else cache_dir() / "judge-cache.jsonl"
@@ -105,7 +140,7 @@ class OpenAIJudge:
             try:
                 with self._lock:
                     self.requests_sent += 1
-                with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                with self._opener.open(request, timeout=self.timeout_s) as response:
                     return json.loads(response.read())
             except urllib.error.HTTPError as err:
                 last = f"HTTP {err.code}"
@@ -128,7 +163,14 @@ class OpenAIJudge:
                                f"({last}); check PERSONA_PROBE_JUDGE_BASE_URL")
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
+        """``text`` without the key, in any form an error message may quote it (raw, repr, escaped)."""
+        if not self._key:
+            return text
+        forms = {self._key, repr(self._key)[1:-1], self._key.encode("unicode_escape").decode("ascii"),
+                 str(self._key.encode("utf-8", "backslashreplace"))[2:-1]}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
 
     def _load_cache(self) -> dict[str, dict[str, float]]:
         cache: dict[str, dict[str, float]] = {}
