@@ -24,6 +24,28 @@ from persona_probe.directions import Direction
 from persona_probe.errors import ModelSpecError, PersonaProbeError, StoreError
 
 
+class Ran:
+    """The outcome of one in-process CLI run (a subprocess costs seconds of imports per case)."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def cli(*args, check: bool = True) -> Ran:
+    """``persona-probe ARGS`` in this process; an exception the CLI does not turn into one line propagates."""
+    import contextlib
+    import io
+
+    from persona_probe.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["-q", *map(str, args)])
+    if check and code != 0:
+        raise AssertionError(f"exit {code}\n{err.getvalue()[-3000:]}")
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
 def _one_clear_error(result, *fragments: str) -> str:
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -67,14 +89,14 @@ def test_a_users_file_as_out_is_refused_untouched(command, tiny_llama, chats, tm
         answers = tmp_path / "answers.jsonl"
         answers.write_text(json.dumps({"id": "a", "question": "q", "answer": "an answer"}) + "\n")
         args = ["judge", "--input", answers, "--judge", "hf:" + str(tiny_llama)]
-    _one_clear_error(run_cli(*args, "--out", notes, check=False), "notes.txt:1: not a row of", "choose another --out")
+    _one_clear_error(cli(*args, "--out", notes, check=False), "notes.txt:1: not a row of", "choose another --out")
     assert notes.read_bytes() == before
 
 
 def test_a_single_line_user_file_is_not_taken_for_a_torn_row(tiny_llama, chats, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("no newline at the end")
-    result = run_cli("generate", "--model", tiny_llama, "--questions", chats, "--out", notes, check=False)
+    result = cli("generate", "--model", tiny_llama, "--questions", chats, "--out", notes, check=False)
     _one_clear_error(result, "notes.txt:1: not a row of")
     assert notes.read_text() == "no newline at the end"
 
@@ -82,7 +104,7 @@ def test_a_single_line_user_file_is_not_taken_for_a_torn_row(tiny_llama, chats, 
 def test_evaluate_refuses_a_file_as_its_output_folder(tiny_llama, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("keep me")
-    _one_clear_error(run_cli("evaluate", "--model", tiny_llama, "--out", notes, check=False), "is a file")
+    _one_clear_error(cli("evaluate", "--model", tiny_llama, "--out", notes, check=False), "is a file")
     assert notes.read_text() == "keep me"
 
 
@@ -93,11 +115,12 @@ def test_cache_overwrite_deletes_only_an_activation_store(tiny_llama, chats, tmp
     (users / "shards").mkdir(parents=True)
     for name in ("cfg.json", "rows.jsonl", "shards/weights.safetensors"):
         (users / name).write_text(f"the user's own {name}")
-    for folder in (direction, users):
+    for folder, why in ((direction, "is not an activation store made by persona-probe"),
+                        (users, "cfg.json is not readable JSON, so this folder cannot be told apart")):
         before = _tree(folder)
         for extra in ([], ["--overwrite"]):
-            result = run_cli("cache", "--model", tiny_llama, "--data", chats, "--out", folder, *extra, check=False)
-            message = _one_clear_error(result, "is not an activation store made by persona-probe")
+            result = cli("cache", "--model", tiny_llama, "--data", chats, "--out", folder, *extra, check=False)
+            message = _one_clear_error(result, why)
             assert "--overwrite" not in message
         assert _tree(folder) == before
 
@@ -120,17 +143,17 @@ def test_existing_outputs_are_replaced_only_with_overwrite_and_only_if_ours(case
         out.write_text("the user's own file\n")
     before = _tree(tmp_path)
     for extra in ([], ["--overwrite"]):
-        result = run_cli(*command, "--out", out, *extra, check=False)
+        result = cli(*command, "--out", out, *extra, check=False)
         _one_clear_error(result, str(out.name))
         assert _tree(tmp_path) == before
     if case == "mean-diff":
         return  # a store against itself has no direction to write; replacing our own is covered by the others
     # Our own output is replaced with --overwrite, and refused without it.
     out.unlink()
-    run_cli(*command, "--out", out)
+    cli(*command, "--out", out)
     first = out.read_bytes()
-    _one_clear_error(run_cli(*command, "--out", out, check=False), "exists; pass --overwrite")
-    run_cli(*command, "--out", out, "--overwrite")
+    _one_clear_error(cli(*command, "--out", out, check=False), "exists; pass --overwrite")
+    cli(*command, "--out", out, "--overwrite")
     assert out.read_bytes() and out.read_bytes() != b"the user's own file\n"
     assert first  # the first run wrote it
 
@@ -139,7 +162,7 @@ def test_duplicate_ids_are_refused_with_their_rows(tiny_llama, tmp_path):
     data = tmp_path / "dup.jsonl"
     rows = [{"id": "x", "messages": [{"role": "user", "content": f"q{i}"}]} for i in range(2)]
     data.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    result = run_cli("generate", "--model", tiny_llama, "--questions", data, "--out", tmp_path / "a.jsonl",
+    result = cli("generate", "--model", tiny_llama, "--questions", data, "--out", tmp_path / "a.jsonl",
                      check=False)
     _one_clear_error(result, "dup.jsonl:2: duplicate id 'x' (first at", "dup.jsonl:1")
     assert not (tmp_path / "a.jsonl").exists()
@@ -209,7 +232,7 @@ def _drop_rows(folder: Path, keep: int) -> None:
 def test_an_edited_store_is_one_clear_error(store, tmp_path, edit, message):
     copy = _edited(store, tmp_path, edit)
     for args in (["store", "verify", copy], ["store", "info", copy]):
-        result = run_cli(*args, check=False)
+        result = cli(*args, check=False)
         if "rows.jsonl" in message and args[1] == "info":
             continue  # info reads cfg.json only
         _one_clear_error(result, message)
@@ -247,23 +270,23 @@ def test_out_naming_the_wrong_kind_of_path_is_one_clear_error(command, tiny_llam
             "generate": ["generate", "--model", tiny_llama, "--questions", chats],
             "report": ["report", store]}[command]
     before = _tree(tmp_path)
-    _one_clear_error(run_cli(*args, "--out", wrong, check=False), str(wrong.name))
+    _one_clear_error(cli(*args, "--out", wrong, check=False), str(wrong.name))
     assert _tree(tmp_path) == before  # no temporary left behind either
 
 
 def test_a_symlink_loop_is_one_clear_error(tiny_llama, chats, tmp_path):
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")
-    _one_clear_error(run_cli("cache", "--model", tiny_llama, "--data", chats, "--out", tmp_path / "a", check=False),
+    _one_clear_error(cli("cache", "--model", tiny_llama, "--data", chats, "--out", tmp_path / "a", check=False),
                      "cannot be used as a folder")
-    _one_clear_error(run_cli("cache", "--model", tiny_llama, "--data", tmp_path / "a", "--out", tmp_path / "o",
+    _one_clear_error(cli("cache", "--model", tiny_llama, "--data", tmp_path / "a", "--out", tmp_path / "o",
                              check=False), "cannot read data")
 
 
 def test_orthogonalize_checks_the_width_before_loading(tiny_llama, tmp_path):
     wide = tmp_path / "wide"
     Direction(torch.eye(128)[:1], (0,), torch.ones(1)).save(wide)
-    result = run_cli("orthogonalize", "--model", tiny_llama, "--direction", wide, "--layer", "0",
+    result = cli("orthogonalize", "--model", tiny_llama, "--direction", wide, "--layer", "0",
                      "--out", tmp_path / "o", check=False)
     _one_clear_error(result, "the direction has d_model 128 but", "has 64")
     assert not (tmp_path / "o").exists()
@@ -298,7 +321,7 @@ def test_a_tuned_model_of_another_width_is_refused_before_any_work(tiny_llama, c
 
     wide = build_model(tmp_path / "wide", "llama", d_model=128)
     start = time.perf_counter()
-    result = run_cli("cache", "--model", tiny_llama, "--tuned", wide, "--data", chats, "--out", tmp_path / "pair",
+    result = cli("cache", "--model", tiny_llama, "--tuned", wide, "--data", chats, "--out", tmp_path / "pair",
                      check=False)
     _one_clear_error(result, "a pair must share its architecture")
     assert not (tmp_path / "pair").exists(), "the base store was cached before the check"
@@ -310,7 +333,7 @@ def test_a_store_killed_before_its_cfg_is_rebuilt(tiny_llama, chats, tmp_path):
     (out / "shards").mkdir(parents=True)
     (out / "rows.jsonl").write_text('{"row": 0}\n')
     (out / ".rows.jsonl.123.tmp").write_text("half")
-    run_cli("cache", "--model", tiny_llama, "--data", chats, "--out", out)
+    cli("cache", "--model", tiny_llama, "--data", chats, "--out", out)
     assert len(ActivationStore(out)) == 6
 
 

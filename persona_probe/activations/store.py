@@ -18,9 +18,7 @@ import hashlib
 import json
 import logging
 import os
-import socket
 import struct
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -41,12 +39,21 @@ from ..artifacts import (
     sha256_file,
 )
 from ..errors import PersonaProbeError, StoreError
-from .capture import POOLINGS
+from .lock import StoreLock, folder_state
+from .store_checks import (
+    NP_DTYPES,
+    REBUILD,
+    SAFETENSORS_DTYPE,
+    check_tensor_entry,
+    checked_cfg,
+    checked_manifest,
+    read_store_json,
+    shard_name,
+    shard_order,
+)
 
 log = logging.getLogger(__name__)
 STORE_DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
-_NP_DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.uint16, "I64": np.int64,
-              "I32": np.int32, "U8": np.uint8, "BOOL": np.bool_}
 # Settings that must match for a rerun to resume an existing store.
 _IDENTITY_KEYS = ("kind", "format_version", "model", "hook_names", "layers", "pooling", "dtype",
                   "model_dtype", "device", "d_model", "data", "plan", "n_rows")
@@ -59,101 +66,6 @@ def _comparable(key: str, value: Any) -> Any:
     if key == "data" and isinstance(value, dict):
         return {k: v for k, v in value.items() if k != "source"}
     return value
-
-
-def shard_name(index: int) -> str:
-    return f"shards/shard-{index:05d}.safetensors"
-
-
-def folder_state(path: Path) -> str:
-    """What ``--out`` holds: ``new`` (absent or empty), ``ours`` (cfg.json says activation_store),
-    ``half-made`` (only what creating a store writes before its cfg.json: a kill in that window),
-    or ``foreign`` (anything else, which is never changed)."""
-    if not path.exists():
-        return "new"
-    if not path.is_dir():
-        return "foreign"
-    cfg_path = path / "cfg.json"
-    if cfg_path.exists():
-        try:
-            cfg = json.loads(cfg_path.read_text())
-        except (OSError, ValueError):
-            return "foreign"
-        return "ours" if isinstance(cfg, dict) and cfg.get("kind") == ACTIVATION_STORE.name else "foreign"
-    leftovers = {"rows.jsonl", "manifest.json", "shards", LOCK_FILE}
-    for entry in path.iterdir():
-        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-            continue
-        if entry.name not in leftovers:
-            return "foreign"
-        if entry.name == "shards" and (not entry.is_dir() or any(not f.name.endswith(".tmp") for f in entry.iterdir())):
-            return "foreign"
-    return "half-made" if any(path.iterdir()) else "new"
-
-
-LOCK_FILE = ".lock"
-
-
-class StoreLock:
-    """An exclusive lock on a store for one writer: ``.lock`` holds the holder's pid, host and start time.
-
-    A second writer is refused with the holder's name. A lock whose process is gone (same
-    host, pid no longer running) is stale and taken over.
-    """
-
-    def __init__(self, folder: Path):
-        self.path = folder / LOCK_FILE
-        folder.mkdir(parents=True, exist_ok=True)
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self._holder()
-                if holder is None and time.time() - self._mtime() < 30:
-                    holder = {"pid": "?", "host": "?", "started": "a few seconds ago"}  # being written just now
-                if holder is not None and not self._gone(holder):
-                    raise StoreError(
-                        f"{folder} is being written by pid {holder.get('pid')} on {holder.get('host')} (since "
-                        f"{holder.get('started')}); wait for that run to finish, or delete {self.path} if it is "
-                        "no longer running") from None
-                self.path.unlink(missing_ok=True)  # stale: its writer is gone
-                continue
-            with os.fdopen(fd, "w") as f:
-                json.dump(me, f)
-            self.owned = True
-            return
-        raise StoreError(f"{self.path}: could not take the store's lock; delete it if no cache run is writing here")
-
-    def _holder(self) -> dict | None:
-        try:
-            holder = json.loads(self.path.read_text())
-            return holder if isinstance(holder, dict) else None
-        except (OSError, ValueError):
-            return None
-
-    def _mtime(self) -> float:
-        try:
-            return self.path.stat().st_mtime
-        except OSError:
-            return 0.0
-
-    @staticmethod
-    def _gone(holder: dict) -> bool:
-        if holder.get("host") != socket.gethostname():
-            return False  # another machine's process: it cannot be checked from here
-        try:
-            os.kill(int(holder.get("pid")), 0)
-        except ProcessLookupError:
-            return True
-        except (PermissionError, TypeError, ValueError):
-            return False
-        return False
-
-    def release(self) -> None:
-        if getattr(self, "owned", False):
-            self.path.unlink(missing_ok=True)
-            self.owned = False
 
 
 class StoreWriter:
@@ -181,6 +93,9 @@ class StoreWriter:
             self._adopt(existing)
             return
         state = folder_state(self.path)
+        if state == "unreadable":
+            raise StoreError(f"{self.path}/cfg.json is not readable JSON, so this folder cannot be told apart from "
+                             "someone else's; if it is a store of yours, delete the folder and cache again")
         if state == "foreign":
             raise StoreError(f"{self.path} exists and is not an activation store made by persona-probe; choose "
                              "another --out (nothing in it was changed)")
@@ -316,20 +231,20 @@ class ActivationStore:
         cfg_path = self.path / "cfg.json"
         if not cfg_path.is_file():
             raise StoreError(f"{self.path}: no cfg.json; this is not an activation store (run persona-probe cache)")
-        self.cfg = _checked_cfg(_read_json(cfg_path), cfg_path)
+        self.cfg = checked_cfg(read_store_json(cfg_path), cfg_path)
         if self.cfg.get("status") != "complete":
             raise StoreError(f"{self.path}: the cache run has not finished; rerun the same cache command to resume it")
-        self.manifest = _checked_manifest(_read_json(self.path / "manifest.json"), self.path / "manifest.json")
+        self.manifest = checked_manifest(read_store_json(self.path / "manifest.json"), self.path / "manifest.json")
         n_shards = self.cfg["plan"]["n_shards"]
         missing = [str(k) for k in range(n_shards) if str(k) not in self.manifest]
         extra = sorted(set(self.manifest) - {str(k) for k in range(n_shards)})
         if missing or extra:
             raise StoreError(f"{self.path}: cfg.json plans {n_shards} shards but the manifest lists "
-                             f"{sorted(self.manifest, key=_shard_order)}; {_REBUILD}")
+                             f"{sorted(self.manifest, key=shard_order)}; {REBUILD}")
         listed_rows = sum(entry["rows"] for entry in self.manifest.values())
         if listed_rows != self.cfg["n_rows"]:
             raise StoreError(f"{self.path}: cfg.json says {self.cfg['n_rows']} rows but the shards hold {listed_rows}; "
-                             f"{_REBUILD}")
+                             f"{REBUILD}")
         self._headers = [self._check_shard(k) for k in range(n_shards)]
         self._rows_meta: list[dict[str, Any]] | None = None
 
@@ -363,14 +278,14 @@ class ActivationStore:
         if self._rows_meta is None:
             path = self.path / "rows.jsonl"
             if not path.is_file():
-                raise StoreError(f"{path} is missing; {_REBUILD}")
+                raise StoreError(f"{path} is missing; {REBUILD}")
             try:
                 rows = [row for _, row in jsonl_rows(decode_utf8(path.read_bytes(), str(path)), str(path))]
             except (OSError, PersonaProbeError) as err:
-                raise StoreError(f"{path} is unreadable ({err}); {_REBUILD}") from None
+                raise StoreError(f"{path} is unreadable ({err}); {REBUILD}") from None
             if len(rows) != len(self) or not all("id" in row for row in rows):
                 raise StoreError(f"{path} holds {len(rows)} rows but cfg.json says {len(self)}, or a row has no id; "
-                                 f"the file is truncated or edited; {_REBUILD}")
+                                 f"the file is truncated or edited; {REBUILD}")
             self._rows_meta = rows
         return self._rows_meta
 
@@ -384,9 +299,9 @@ class ActivationStore:
             begin, end = entry["data_offsets"]
             count = int(np.prod(entry["shape"])) if entry["shape"] else 1
             if count == 0:
-                array = np.zeros(entry["shape"], dtype=_NP_DTYPES[entry["dtype"]])
+                array = np.zeros(entry["shape"], dtype=NP_DTYPES[entry["dtype"]])
             else:
-                array = np.memmap(file, dtype=_NP_DTYPES[entry["dtype"]], mode="c",
+                array = np.memmap(file, dtype=NP_DTYPES[entry["dtype"]], mode="c",
                                   offset=data_start + begin, shape=tuple(entry["shape"]))
             tensor = torch.from_numpy(array)
             tensors[name] = tensor.view(torch.bfloat16) if entry["dtype"] == "BF16" else tensor
@@ -412,11 +327,11 @@ class ActivationStore:
             shard = self.shard(k)
             rows = shard["rows"]
             if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= len(self)):
-                raise StoreError(f"{self.path / shard_name(k)}: row numbers outside 0-{len(self) - 1}; {_REBUILD}")
+                raise StoreError(f"{self.path / shard_name(k)}: row numbers outside 0-{len(self) - 1}; {REBUILD}")
             out[rows] = shard["acts"][:, slots]
             filled.index_add_(0, rows, torch.ones_like(rows))
         if not bool((filled == 1).all()):  # never hand back memory no shard filled
-            raise StoreError(f"{self.path}: the shards do not hold every row exactly once; {_REBUILD}")
+            raise StoreError(f"{self.path}: the shards do not hold every row exactly once; {REBUILD}")
         return out
 
     def iter_rows(self, layers: list[int] | None = None) -> Iterator[tuple[int, TokenActivations]]:
@@ -461,15 +376,15 @@ class ActivationStore:
         recorded = self.cfg.get("rows_sha256")  # stores made before it was recorded have only the count check
         if recorded is not None and sha256_file(self.path / "rows.jsonl") != recorded:
             raise StoreError(f"{self.path / 'rows.jsonl'}: SHA-256 does not match cfg.json; the file was changed; "
-                             f"{_REBUILD}")
+                             f"{REBUILD}")
         seen = torch.zeros(len(self), dtype=torch.int64)
         for k in range(self.n_shards):
             rows = self.shard(k)["rows"]
             if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= len(self)):
-                raise StoreError(f"{self.path / shard_name(k)}: row numbers outside 0-{len(self) - 1}; {_REBUILD}")
+                raise StoreError(f"{self.path / shard_name(k)}: row numbers outside 0-{len(self) - 1}; {REBUILD}")
             seen.index_add_(0, rows, torch.ones_like(rows))
         if not bool((seen == 1).all()):
-            raise StoreError(f"{self.path}: the shards do not hold every row exactly once; {_REBUILD}")
+            raise StoreError(f"{self.path}: the shards do not hold every row exactly once; {REBUILD}")
 
     # ---- validation ---------------------------------------------------------------
     def _check_shard(self, index: int) -> tuple[int, dict[str, Any]]:
@@ -478,11 +393,11 @@ class ActivationStore:
         entry = self.manifest[str(index)]
         file = self.path / entry["file"]
         if not file.is_file():
-            raise StoreError(f"{file}: shard missing; {_REBUILD}")
+            raise StoreError(f"{file}: shard missing; {REBUILD}")
         size = file.stat().st_size
         if size != entry["bytes"]:
             raise StoreError(f"{file}: {size} bytes, the manifest says {entry['bytes']}; the shard is truncated or "
-                             f"corrupt; {_REBUILD}")
+                             f"corrupt; {REBUILD}")
         try:
             with open(file, "rb") as f:
                 (header_len,) = struct.unpack("<Q", f.read(8))
@@ -493,106 +408,33 @@ class ActivationStore:
                 raise ValueError("header is not an object")
             header.pop("__metadata__", None)
             for item in header.values():
-                _check_tensor_entry(item)
+                check_tensor_entry(item)
         except (ValueError, TypeError, KeyError, struct.error, UnicodeDecodeError):
-            raise StoreError(f"{file}: unreadable safetensors header; the shard is corrupt; {_REBUILD}") from None
+            raise StoreError(f"{file}: unreadable safetensors header; the shard is corrupt; {REBUILD}") from None
         n_layers = len(self.cfg["layers"])
         acts, rows = header.get("acts"), header.get("rows")
         if acts is None or acts["shape"][1:] != [n_layers, self.d_model]:
-            raise StoreError(f"{file}: activations are not [*, {n_layers}, {self.d_model}] as cfg.json says; {_REBUILD}")
-        if acts["dtype"] != _SAFETENSORS_DTYPE[self.cfg["dtype"]]:
-            raise StoreError(f"{file}: activations are {acts['dtype']}, cfg.json says {self.cfg['dtype']}; {_REBUILD}")
+            raise StoreError(f"{file}: activations are not [*, {n_layers}, {self.d_model}] as cfg.json says; {REBUILD}")
+        if acts["dtype"] != SAFETENSORS_DTYPE[self.cfg["dtype"]]:
+            raise StoreError(f"{file}: activations are {acts['dtype']}, cfg.json says {self.cfg['dtype']}; {REBUILD}")
         if rows is None or rows["dtype"] != "I64" or rows["shape"] != [entry["rows"]]:
-            raise StoreError(f"{file}: its row numbers are not the {entry['rows']} the manifest lists; {_REBUILD}")
+            raise StoreError(f"{file}: its row numbers are not the {entry['rows']} the manifest lists; {REBUILD}")
         expected_acts = entry["rows"]
         if self.pooling == "tokens":
             offsets, token_ids = header.get("offsets"), header.get("token_ids")
             if (offsets is None or token_ids is None or offsets["shape"] != [entry["rows"] + 1]
                     or len(token_ids["shape"]) != 1):
-                raise StoreError(f"{file}: a per-token shard needs offsets and token_ids; {_REBUILD}")
+                raise StoreError(f"{file}: a per-token shard needs offsets and token_ids; {REBUILD}")
             expected_acts = token_ids["shape"][0]
             if expected_acts != entry["tokens"] or token_ids["dtype"] != "I32" or offsets["dtype"] != "I64":
-                raise StoreError(f"{file}: its tokens are not the {entry['tokens']} the manifest lists; {_REBUILD}")
+                raise StoreError(f"{file}: its tokens are not the {entry['tokens']} the manifest lists; {REBUILD}")
         if acts["shape"][0] != expected_acts:
-            raise StoreError(f"{file}: {acts['shape'][0]} activation rows where {expected_acts} belong; {_REBUILD}")
+            raise StoreError(f"{file}: {acts['shape'][0]} activation rows where {expected_acts} belong; {REBUILD}")
         for name, item in header.items():
             begin, end = item["data_offsets"]
             if 8 + header_len + end > size:
-                raise StoreError(f"{file}: tensor {name!r} runs past the end of the file; {_REBUILD}")
+                raise StoreError(f"{file}: tensor {name!r} runs past the end of the file; {REBUILD}")
         return 8 + header_len, header
-
-
-def _shard_order(key: str) -> tuple[int, str]:
-    return (int(key), key) if key.isdigit() else (1 << 62, key)
-
-
-def _check_tensor_entry(item: Any) -> None:
-    """A safetensors header entry whose byte range fits its dtype and shape exactly (ValueError if not)."""
-    if not isinstance(item, dict) or item.get("dtype") not in _NP_DTYPES:
-        raise ValueError("bad tensor entry")
-    shape, offsets = item.get("shape"), item.get("data_offsets")
-    if (not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape)
-            or not isinstance(offsets, list) or len(offsets) != 2
-            or not all(isinstance(n, int) and n >= 0 for n in offsets) or offsets[1] < offsets[0]):
-        raise ValueError("bad tensor entry")
-    count = int(np.prod(shape)) if shape else 1
-    if offsets[1] - offsets[0] != count * np.dtype(_NP_DTYPES[item["dtype"]]).itemsize:
-        raise ValueError("byte range does not match the shape")
-
-
-_SAFETENSORS_DTYPE = {"float32": "F32", "float16": "F16", "bfloat16": "BF16"}
-_REBUILD = "rebuild the store: rerun the cache command with --overwrite"
-
-
-def _read_json(path: Path) -> Any:
-    if not path.is_file():
-        raise StoreError(f"{path} is missing; {_REBUILD}")
-    try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError) as err:
-        raise StoreError(f"{path}: corrupt JSON ({err}); {_REBUILD}") from None
-
-
-def _checked_cfg(cfg: Any, path: Path) -> dict:
-    """cfg.json, refused with one line naming the field when it is not what a store writes."""
-    if not isinstance(cfg, dict):
-        raise StoreError(f"{path}: not a JSON object; {_REBUILD}")
-    if cfg.get("kind") != ACTIVATION_STORE.name or cfg.get("format_version") != FORMAT_VERSION:
-        raise StoreError(f"{path}: not a format-{FORMAT_VERSION} activation store "
-                         f"(kind={cfg.get('kind')!r}, format_version={cfg.get('format_version')!r})")
-    problems = []
-    layers = cfg.get("layers")
-    if not (isinstance(layers, list) and layers and all(isinstance(x, int) and x >= 0 for x in layers)
-            and len(set(layers)) == len(layers)):
-        problems.append(f"layers {layers!r} is not a list of distinct layer numbers")
-    hooks = cfg.get("hook_names")
-    if not (isinstance(hooks, list) and isinstance(layers, list) and len(hooks) == len(layers)):
-        problems.append("hook_names does not name one hook per layer")
-    if not isinstance(cfg.get("pooling"), str) or cfg["pooling"] not in POOLINGS:
-        problems.append(f"pooling {cfg.get('pooling')!r} is not one of {', '.join(POOLINGS)}")
-    if not isinstance(cfg.get("dtype"), str) or cfg["dtype"] not in STORE_DTYPES:
-        problems.append(f"dtype {cfg.get('dtype')!r} is not one of {', '.join(STORE_DTYPES)}")
-    for key, least in (("d_model", 1), ("n_rows", 0)):
-        if not (isinstance(cfg.get(key), int) and not isinstance(cfg.get(key), bool) and cfg[key] >= least):
-            problems.append(f"{key} {cfg.get(key)!r} is not a whole number of at least {least}")
-    plan = cfg.get("plan")
-    if not (isinstance(plan, dict) and isinstance(plan.get("n_shards"), int) and plan["n_shards"] >= 0):
-        problems.append("plan.n_shards is missing or not a whole number")
-    if problems:
-        raise StoreError(f"{path}: {'; '.join(problems)}; {_REBUILD}")
-    return cfg
-
-
-def _checked_manifest(manifest: Any, path: Path) -> dict[str, dict[str, Any]]:
-    shards = manifest.get("shards") if isinstance(manifest, dict) else None
-    if not isinstance(shards, dict):
-        raise StoreError(f"{path}: no shards table; {_REBUILD}")
-    for key, entry in shards.items():
-        if not (isinstance(entry, dict) and key.isdigit() and entry.get("file") == shard_name(int(key))
-                and all(isinstance(entry.get(f), int) and entry[f] >= 0 for f in ("rows", "bytes", "tokens"))
-                and isinstance(entry.get("sha256"), str)):
-            raise StoreError(f"{path}: entry {key!r} is not a shard record of this store; {_REBUILD}")
-    return shards
 
 
 @dataclass(frozen=True, kw_only=True)
