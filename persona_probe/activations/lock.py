@@ -56,6 +56,7 @@ class StoreLock:
 
     def __init__(self, folder: Path):
         self.path = folder / LOCK_FILE
+        self.owned = False
         folder.mkdir(parents=True, exist_ok=True)
         me = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         for _ in range(2):
@@ -104,6 +105,6 @@ class StoreLock:
         return False
 
     def release(self) -> None:
-        if getattr(self, "owned", False):
+        if self.owned:
             self.path.unlink(missing_ok=True)
             self.owned = False
