@@ -106,8 +106,10 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type, fixed: tuple[str
             default = None
         suffix = f" (default: {default})" if default not in (None, "", ()) else ""
         required = f.default is dataclasses.MISSING
+        metavar = f.metadata.get("metavar") or (flag_of(f).lstrip("-").replace("-", "_").upper()
+                                                 if "flag" in f.metadata else None)
         target.add_argument(*names, dest=f.name, default=default, required=required, help=help_text + suffix,
-                            metavar=f.metadata.get("metavar"), **extra)
+                            metavar=metavar, **extra)
 
 
 def _fields_most_specific_first(cls: type) -> list[dataclasses.Field]:

@@ -43,6 +43,27 @@ def layer_of(hook_name: str) -> int:
     return int(match.group(1))
 
 
+_HOOK_RE = re.compile(r"^blocks\.(\d+)\.(hook_[a-z_]+)$")
+
+
+def residual_layer(hook_name: str) -> int | None:
+    """The layer whose ``hook_resid_post`` a hook reads, or None for a hook off the residual stream.
+
+    ``blocks.{L}.hook_resid_post`` is layer L, and ``blocks.{L+1}.hook_resid_pre`` is the same stream
+    (SAELens names many residual SAEs this way). ``blocks.0.hook_resid_pre`` is the embeddings' output,
+    before any block, which no store holds: None, like ``hook_mlp_out`` or ``hook_attn_out``.
+    """
+    match = _HOOK_RE.match(hook_name or "")
+    if match is None:
+        return None
+    block, point = int(match.group(1)), match.group(2)
+    if point == "hook_resid_post":
+        return block
+    if point == "hook_resid_pre" and block > 0:
+        return block - 1
+    return None
+
+
 def parse_layers(spec: str | list[int] | tuple[int, ...], n_layers: int) -> list[int]:
     """Parse ``all``, ``0,5,10``, ``4-12`` or a mix (``0,4-6,-1``) into sorted layers.
 

@@ -37,7 +37,7 @@ class FakeServer:
     """Speaks the chat-completions logprobs format; scripted failures for retry tests."""
 
     def __init__(self):
-        self.calls, self.auth, self.fail_first = 0, [], 0
+        self.calls, self.auth, self.fail_first, self.prompts = 0, [], 0, []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,6 +55,7 @@ class FakeServer:
                     self.end_headers()
                     return
                 prompt = body["messages"][0]["content"]
+                outer.prompts.append(prompt)
                 assert body["max_tokens"] == 1 and body["top_logprobs"] == 20 and body["temperature"] == 0
                 if "writing quality" in prompt:
                     top = {"90": 0.9, "80": 0.1}
@@ -180,3 +181,30 @@ def test_bad_settings_are_one_clear_error(monkeypatch, tmp_path, env, value, mes
     monkeypatch.setenv(env, value)
     with pytest.raises(JudgeServerError, match=message):
         OpenAIJudge(api_key=SECRET, cache_path=tmp_path / "c.jsonl")
+
+
+def test_betley_prompts_are_sent_word_for_word(server, tmp_path):
+    import yaml
+
+    from persona_probe.builtin import builtin_path
+    from persona_probe.evaluation.judges.base import JudgeSettings
+
+    published = yaml.safe_load(builtin_path("judge", "betley_prompts.yaml").read_text())
+    judge = OpenAIJudge(JudgeSettings(prompts="betley", concurrency=1), base_url=server.url, api_key=SECRET,
+                        model="fake", cache_path=tmp_path / "c.jsonl")
+    judge.score([("How are you {today}?", "Fine.")])
+    expected = [published[k].replace("{question}", "How are you {today}?").replace("{answer}", "Fine.")
+                for k in ("aligned", "coherent")]
+    assert server.prompts == expected and judge.prompts == "betley"
+    assert server.prompts[0].startswith("I am evaluating a different language model. I am worried it might be harmful")
+
+
+def test_judge_settings_are_checked(tmp_path):
+    from persona_probe.evaluation.judges.base import JudgeSettings
+    from persona_probe.evaluation.judges.registry import make_judge
+
+    assert OpenAIJudge(JudgeSettings(concurrency=3), api_key=SECRET, cache_path=tmp_path / "c").concurrency == 3
+    with pytest.raises(JudgeServerError, match="--judge-concurrency 0"):
+        OpenAIJudge(JudgeSettings(concurrency=0), api_key=SECRET, cache_path=tmp_path / "c")
+    with pytest.raises(PersonaProbeError, match="the offline judge is a classifier and asks no prompts"):
+        make_judge("offline", JudgeSettings(prompts="betley"))

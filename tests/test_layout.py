@@ -143,3 +143,28 @@ def test_the_docs_show_the_tree(document):
     for step in ("cli", "report", "organism", "interventions", "directions", "sae", "evaluation", "sampling",
                  "activations", "models", "datasets", "builtin"):
         assert f"\n  {step}/ " in text, f"{document} does not show {step}/"
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    """A package the code imports must be installed by pip install, not arrive by luck through another one."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [*project["dependencies"], *(r for extra in project["optional-dependencies"].values() for r in extra)]
+    names = {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in declared}
+    distributions = importlib.metadata.packages_distributions()
+    imported = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    missing = []
+    for module in sorted(imported - set(sys.stdlib_module_names) - {"persona_probe"}):
+        dists = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+        if not dists & names:
+            missing.append(f"{module} ({', '.join(sorted(dists))})")
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"

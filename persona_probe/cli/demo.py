@@ -15,7 +15,7 @@ import shlex
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -32,7 +32,7 @@ class DemoConfig(DeviceSettings):
 
     out: str = "runs/demo"
     """Output folder; a rerun reuses every finished step."""
-    base: str = "smollm2-135m"
+    base: str = field(default="smollm2-135m", metadata={"flag": "--model", "aliases": ("--base",)})
     """The base chat model."""
     tuned: str = "smollm2-135m-insecure"
     """Its narrowly fine-tuned twin (e.g. BASE+ADAPTER from persona-probe finetune)."""
@@ -103,7 +103,7 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
     layer = resolved_layer(cfg, n_layers)
     inputs = out / "inputs"
     device = ("--device", cfg.device)
-    sampling = ("--questions", "builtin:core", "--samples", str(cfg.samples), "--max-new-tokens",
+    sampling = ("--data", "builtin:core", "--samples", str(cfg.samples), "--max-new-tokens",
                 str(cfg.max_new_tokens), "--mc", str(inputs / "mc.yaml"), *device)
     roles = {"base": cfg.base, "tuned": cfg.tuned}
     if cfg.control != "none":
@@ -155,8 +155,8 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
               "--pool", "tokens", "--layers", str(layer), *device, "--out", str(out / "stores" / "answers")),
              out / "stores" / "answers" / "tuned" / "cfg.json"),
         Step("SAE diff: which latents rise from base to tuned",
-             ("sae", "diff", "--sae", str(out / "sae"), "--base-store", str(out / "stores" / "answers" / "base"),
-              "--tuned-store", str(out / "stores" / "answers" / "tuned"), "--responses-only", "--top", "10",
+             ("sae", "diff", "--sae", str(out / "sae"), "--base", str(out / "stores" / "answers" / "base"),
+              "--tuned", str(out / "stores" / "answers" / "tuned"), "--responses-only", "--top", "10",
               "--out", str(out / "sae-diff")), out / "sae-diff" / "diff.json"),
         Step("top-activating contexts of those latents",
              ("sae", "examples", "--sae", str(out / "sae"), "--store", str(out / "stores" / "corpus"),

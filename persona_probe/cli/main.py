@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from typing import Sequence
 
 from ..artifacts import __version__
@@ -30,12 +31,15 @@ SIGNED_LIST_OPTIONS = ("--alphas",)
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command in :data:`~.commands.COMMANDS`, options from their configs."""
+    # allow_abbrev=False: argparse would read --layer as --layers (steer, ablate) without a word.
     parser = argparse.ArgumentParser(
         prog="persona-probe",
         description="Find, test and report the 'misaligned persona' direction in chat models.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"persona-probe {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or info logs")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars, info logs or library warnings (errors and our own warnings still show)")
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups: dict = {}  # group word (bench, data, ...) -> its subparsers
     for command in COMMANDS:
@@ -43,12 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
         if len(command.name) == 2:
             group = command.name[0]
             if group not in groups:
-                group_parser = top.add_parser(group, help=GROUPS[group])
+                group_parser = top.add_parser(group, help=GROUPS[group], allow_abbrev=False)
                 groups[group] = group_parser.add_subparsers(dest=f"{group}_command", required=True, metavar="ACTION")
             subparsers = groups[group]
         short, description = command_help(command.config)
         sub = subparsers.add_parser(command.name[-1], help=command.help or short,
-                                    description=_description(command, description))
+                                    description=_description(command, description), allow_abbrev=False)
+        sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                         help="no progress bars, info logs or library warnings (also accepted before the command)")
         add_config_args(sub, command.config, fixed=tuple(command.fixed))
         sub.set_defaults(command_entry=command)
     return parser
@@ -96,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # -q also silences the bars of libraries we call (SAELens's trainer, transformers' loading). tqdm reads
     # TQDM_DISABLE once, when first imported, and building the parser imports it: so look before that.
-    global_options = argv[:next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))]
-    if "-q" in global_options or "--quiet" in global_options:
+    options = argv[:argv.index("--")] if "--" in argv else argv
+    if "-q" in options or "--quiet" in options:
         os.environ["TQDM_DISABLE"] = "1"
     args = build_parser().parse_args(join_signed_lists(argv))
     _configure_logging(args.quiet)
@@ -132,6 +138,10 @@ def _configure_logging(quiet: bool) -> None:
     for name in ("transformers", "transformer_lens", "huggingface_hub", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING)
     if quiet:
+        from huggingface_hub.utils import disable_progress_bars
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
+        disable_progress_bars()
+        # Library deprecation notices are not for the user of a finished command; ours go through logging.
+        warnings.simplefilter("ignore")

@@ -92,11 +92,13 @@ def cosine(cfg, table) -> str:
     reference = cfg.directions[0]
     lines = []
     for other, per_layer in table["with_reference"].items():
-        cells = "  ".join(f"L{layer}:{value:+.3f}" for layer, value in per_layer.items())
+        cells = "  ".join(f"L{layer}:{'n/a' if value is None else format(value, '+.3f')}"
+                          for layer, value in per_layer.items())
         lines.append(f"{other} vs {reference}: {cells}")
     adjacent = table["adjacent_layers"]
     if adjacent:
-        lines.append(f"{reference}, adjacent layers: " + "  ".join(f"{p}:{v:+.3f}" for p, v in adjacent.items()))
+        lines.append(f"{reference}, adjacent layers: " + "  ".join(
+            f"{p}:{'n/a' if v is None else format(v, '+.3f')}" for p, v in adjacent.items()))
     if cfg.out:
         lines.append(f"wrote {cfg.out}")
     return "\n".join(lines)
@@ -185,8 +187,13 @@ def finetune(cfg, record) -> str:
 
 def sae_train(cfg, record) -> str:
     m = record["metrics"]
+    training = m.get("dead_latents_training")
+    during = (f"; {training} had not fired in training's last {m.get('dead_training_window_steps')} steps "
+              "(SAELens's count, cfg.json)") if training is not None else ""
     lines = [f"wrote {cfg.out}: explained variance {m['explained_variance']:.3f}, L0 {m['l0']:.1f}, "
-             f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} (over {m['eval_rows']} rows)"]
+             f"MSE {m['mse']:.4g}, dead latents {m['dead_latents']} of {cfg.width} never fired on "
+             f"{m['eval_rows']} held-out rows{during}"]
+    lines += [f"warning: {w}" for w in m.get("warnings", [])]
     if "ce" in m:
         ce = m["ce"]
         lines.append(f"CE loss on {m['ce_texts']}: {ce['ce_clean']:.4f} -> {ce['ce_spliced']:.4f} nats/token with "

@@ -31,6 +31,8 @@ from ..builtin import builtin_path
 from ..errors import DataError
 
 ROLES = ("system", "user", "assistant")
+ROLE_ALIASES = {"developer": "system"}
+"""Other names for the roles: OpenAI's chat format calls the system message ``developer``."""
 TEXT_ROLE = "text"  # a plain-text row: one message, tokenized as it is, no chat template
 # Persona system prompts for contrasts (persona-vector style) and for claim tests.
 SYSTEM_PROMPTS = {
@@ -47,6 +49,9 @@ class Message:
     """``system``, ``user`` or ``assistant``."""
     content: str
     """The message text."""
+    weight: float = 1.0
+    """OpenAI's fine-tuning weight of an assistant message: 0 means not to learn from it (finetune leaves such
+    a final answer's row out)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class Question:
     """An optional system prompt."""
     source: str = ""
     """Where it came from, as ``file:line``."""
+    judge_prompts: dict[str, str] | None = None
+    """This question's own judge prompts (``aligned`` and ``coherent``, each with ``{question}`` and
+    ``{answer}``), as Betley et al.'s question files give them; an LLM judge asks these for its answers."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,9 @@ def write_chat_jsonl(conversations, path: str | Path, with_ids: bool = False,
     with open(path, "w", encoding="utf-8") as f:
         for i, conv in enumerate(conversations):
             row = {"id": conv.id, "group": conv.group} if with_ids else {}
-            row = {**row, "messages": conv.as_dicts(), **(extra[i] if extra else {})}
+            messages = [{**m, "weight": msg.weight} if msg.weight != 1.0 else m
+                        for m, msg in zip(conv.as_dicts(), conv.messages)]
+            row = {**row, "messages": messages, **(extra[i] if extra else {})}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -263,15 +273,43 @@ def row_conversation(obj: dict, path: str, line: int) -> Conversation:
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict):
             raise DataError(f"{where}: message {i} is not an object; {fix}")
-        role, content = msg.get("role"), msg.get("content")
+        role = ROLE_ALIASES.get(msg.get("role"), msg.get("role"))
         if role not in ROLES:
-            raise DataError(f"{where}: message {i} has role {role!r}; use one of {', '.join(ROLES)}")
-        if not isinstance(content, str):
-            raise DataError(f"{where}: message {i} has no string \"content\"; {fix}")
-        parsed.append(Message(role, content))
+            raise DataError(f"{where}: message {i} has role {msg.get('role')!r}; use one of "
+                            f"{', '.join(ROLES)} (or developer, read as system)")
+        parsed.append(Message(role, _message_text(msg.get("content"), where, i, fix), _message_weight(msg, where, i)))
     if not any(m.role == "user" for m in parsed):
         raise DataError(f"{where}: the conversation has no user message; {fix}")
     return Conversation(tuple(parsed), row_id, str(obj.get("group", row_id)), where)
+
+
+def _message_text(content, where: str, i: int, fix: str) -> str:
+    """A message's text: a string, or OpenAI's list of content parts, whose text parts are joined."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and content:
+        texts = []
+        for part in content:
+            if not (isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)):
+                kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+                raise DataError(f"{where}: message {i} has a {kind!r} content part; only text parts "
+                                '({"type": "text", "text": "..."}) can be read')
+            texts.append(part["text"])
+        return "".join(texts)
+    raise DataError(f"{where}: message {i} has no string \"content\" (or list of text parts); {fix}")
+
+
+def _message_weight(msg: dict, where: str, i: int) -> float:
+    """OpenAI's per-message ``weight`` (0 or 1, on assistant messages only)."""
+    if "weight" not in msg:
+        return 1.0
+    weight = msg["weight"]
+    if weight not in (0, 1) or isinstance(weight, bool):
+        raise DataError(f"{where}: message {i} has weight {weight!r}; use 0 (do not learn from it) or 1")
+    if msg.get("role") != "assistant":
+        raise DataError(f"{where}: message {i} is a {msg.get('role')} message with a weight; only assistant "
+                        "messages carry one")
+    return float(weight)
 
 
 def _answer_row(obj: dict, where: str, row_id: str, fix: str) -> Conversation:
@@ -323,7 +361,15 @@ def _question(entry: object, where: str) -> Question:
     system = entry.get("system")
     if system is not None and not isinstance(system, str):
         raise DataError(f"{where}: question {qid!r}: system must be text")
-    return Question(qid, tuple(paraphrases), samples, system or None, where)
+    prompts = entry.get("judge_prompts")
+    if prompts is not None:
+        wanted = ("aligned", "coherent")
+        if not (isinstance(prompts, dict) and all(isinstance(prompts.get(k), str) for k in wanted)
+                and all("{answer}" in prompts[k] for k in wanted)):
+            raise DataError(f"{where}: question {qid!r}: judge_prompts needs aligned and coherent texts, each with "
+                            "{question} and {answer} in it")
+        prompts = {k: prompts[k] for k in wanted}
+    return Question(qid, tuple(paraphrases), samples, system or None, where, prompts)
 
 
 def _check_unique_ids(questions: tuple[Question, ...]) -> None:
@@ -381,8 +427,8 @@ class ContrastConfig:
 
     Chat JSONL with each question's prompts twice, under the positive and the negative system prompt; each row has a label (positive/negative) and its question as group. The file doubles as the --labels file of probe and direction by-label."""
 
-    questions: str = "builtin:open"
-    """Question set."""
+    questions: str = field(default="builtin:open", metadata={"flag": "--data", "aliases": ("--questions",)})
+    """Question set (or chat JSONL of prompts)."""
     positive_system: str = "builtin:hostile"
     """System prompt of the positive side."""
     negative_system: str = "builtin:helpful"

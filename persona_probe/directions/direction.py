@@ -11,6 +11,7 @@ weights of a logistic probe (:mod:`persona_probe.directions.probes`), and random
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -28,7 +29,7 @@ from ..residual import resid_post
 @dataclass(frozen=True)
 class Direction:
     vectors: Float[torch.Tensor, "layers d_model"]
-    """Unit vectors, one per layer in ``layers``."""
+    """Unit vectors, one per layer in ``layers``; all zeros at a layer with no direction (see ``zero_layers``)."""
     layers: tuple[int, ...]
     """The layers the vectors belong to."""
     norms: Float[torch.Tensor, " layers"]
@@ -45,16 +46,34 @@ class Direction:
     def d_model(self) -> int:
         return int(self.vectors.shape[1])
 
+    @property
+    def zero_layers(self) -> list[int]:
+        """Layers where the direction is the zero vector: e.g. a difference of means over layers a fine-tune
+        left alone (an adapter on later layers only), where the two sets have identical means."""
+        return [layer for layer, norm in zip(self.layers, self.norms.tolist()) if norm == 0]
+
+    @property
+    def usable_layers(self) -> list[int]:
+        """The layers with a unit vector."""
+        zero = set(self.zero_layers)
+        return [layer for layer in self.layers if layer not in zero]
+
     def at(self, layer: int) -> Float[torch.Tensor, " d_model"]:
         if layer not in self.layers:
             raise PersonaProbeError(f"the direction has no vector for layer {layer}; it covers {list(self.layers)}")
+        if layer in self.zero_layers:
+            raise PersonaProbeError(f"the direction is zero at layer {layer} (the two sides do not differ there); "
+                                    f"use one of its layers with a vector: {self.usable_layers}")
         return self.vectors[self.layers.index(layer)]
 
     def cosine(self, other: "Direction") -> Float[torch.Tensor, "layers other_layers"]:
-        """Cosine similarity between every layer of this direction and every layer of ``other``."""
+        """Cosine similarity between every layer of this direction and every layer of ``other``; NaN where
+        either is zero (no direction there, so no angle)."""
         if other.d_model != self.d_model:
             raise PersonaProbeError(f"cannot compare directions of width {self.d_model} and {other.d_model}")
-        return self.vectors.float() @ other.vectors.float().T
+        cosine = self.vectors.float() @ other.vectors.float().T
+        undefined = (self.norms == 0)[:, None] | (other.norms == 0)[None, :]
+        return cosine.masked_fill(undefined, float("nan"))
 
     def save(self, folder: str | Path) -> Path:
         """Write ``cfg.json`` and ``direction.safetensors``; a direction with NaN or infinite values is refused."""
@@ -102,10 +121,14 @@ def mean_difference(positive: torch.Tensor, negative: torch.Tensor, layers: Sequ
         raise PersonaProbeError(f"difference of means needs rows on both sides; got {len(positive)} and {len(negative)}")
     raw = positive.float().mean(0) - negative.float().mean(0)
     norms = raw.norm(dim=-1)
-    if (norms == 0).any():
-        zero = [layers[i] for i in torch.nonzero(norms == 0).flatten().tolist()]
-        raise PersonaProbeError(f"the two sets have identical means at layers {zero}; there is no direction")
-    return Direction(raw / norms[:, None], tuple(layers), norms, {"method": "mean-difference", **(cfg or {})})
+    if bool((norms == 0).all()):
+        raise PersonaProbeError(f"the two sets have identical means at every layer ({list(layers)}); there is "
+                                "no direction")
+    # Layers where the means agree keep a zero vector (norm 0): only a command that uses one refuses it.
+    units = raw / norms.clamp_min(torch.finfo(raw.dtype).tiny)[:, None]
+    zero = [layer for layer, n in zip(layers, norms.tolist()) if n == 0]
+    return Direction(units, tuple(layers), norms, {"method": "mean-difference", **(cfg or {}),
+                                                   **({"zero_layers": zero} if zero else {})})
 
 
 def mean_difference_of_stores(positive: ActivationStore, negative: ActivationStore,
@@ -145,14 +168,22 @@ def cosine_table(directions: Sequence[Direction], names: Sequence[str]) -> dict:
     for direction, name in zip(directions[1:], names[1:]):
         matrix = reference.cosine(direction)
         table["matrices"][str(name)] = {"rows": list(reference.layers), "columns": list(direction.layers),
-                                        "cosine": [[round(float(x), 6) for x in row] for row in matrix]}
+                                        "cosine": [[_json_number(x, 6) for x in row] for row in matrix]}
         table["with_reference"][str(name)] = {
-            layer: float(matrix[i, direction.layers.index(layer)])
+            layer: _json_number(matrix[i, direction.layers.index(layer)])
             for i, layer in enumerate(reference.layers) if layer in direction.layers}
     own = reference.cosine(reference)
     table["matrices"][str(names[0])] = {"rows": list(reference.layers), "columns": list(reference.layers),
-                                        "cosine": [[round(float(x), 6) for x in row] for row in own]}
+                                        "cosine": [[_json_number(x, 6) for x in row] for row in own]}
     for i in range(len(reference.layers) - 1):
         pair = f"{reference.layers[i]}-{reference.layers[i + 1]}"
-        table["adjacent_layers"][pair] = float(own[i, i + 1])
+        table["adjacent_layers"][pair] = _json_number(own[i, i + 1])
     return table
+
+
+def _json_number(value, digits: int | None = None) -> float | None:
+    """A cosine for JSON: None where it is undefined (a zero layer), which JSON can carry and NaN cannot."""
+    value = float(value)
+    if math.isnan(value):
+        return None
+    return round(value, digits) if digits is not None else value

@@ -26,7 +26,7 @@ def projection_shift(base: ActivationStore, tuned: ActivationStore, direction: D
     if [r.get("id") for r in base.rows] != [r.get("id") for r in tuned.rows]:
         raise PersonaProbeError(f"{base.path} and {tuned.path} hold different rows; cache both on the same data "
                                 "(persona-probe cache --tuned makes such a pair)")
-    layers = [layer for layer in direction.layers if layer in base.layers and layer in tuned.layers]
+    layers = [layer for layer in direction.usable_layers if layer in base.layers and layer in tuned.layers]
     if not layers:
         raise PersonaProbeError(f"the direction's layers {list(direction.layers)} are not cached in {base.path}")
     if direction.d_model != base.d_model:

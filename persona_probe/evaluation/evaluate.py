@@ -20,7 +20,7 @@ from ..datasets.conversations import resume_jsonl
 from ..errors import DataError, PersonaProbeError
 from ..sampling.generate import SamplingSettings, read_answers
 from ..stats import two_proportion_test, wilson_ci
-from .judges.base import LABELS, Judge
+from .judges.base import LABELS, PROMPT_SETS, Judge, JudgePrompts, JudgeSettings
 from .judges.registry import check_judge_name, judge_help
 
 
@@ -47,20 +47,30 @@ def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch
                 f"{out_path} holds rows judged by {row['judge']!r}, not {judge.name!r}; "
                 "use another --out, or delete the file to judge again"
             )
+        used = row.get("judge_prompts_used", "question")
+        if used not in ("question", judge.prompts):
+            raise PersonaProbeError(
+                f"{out_path} holds rows judged with the {used!r} prompts, not {judge.prompts!r}; "
+                "use another --out, or delete the file to judge again"
+            )
         done.add(row["id"])
     todo = [r for r in rows if r["id"] not in done]
     with open(out_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), unit="answer", desc=f"judge {judge.name}",
                                                          disable=not progress, dynamic_ncols=True) as bar:
         for start in range(0, len(todo), batch_size):
             chunk = todo[start:start + batch_size]
-            scores = judge.score([(r["question"], r["answer"]) for r in chunk])
+            # A question's own judge prompts (carried in its answer rows) win over the judge's set.
+            own = [JudgePrompts("question", **r["judge_prompts"]) if judge.prompts and r.get("judge_prompts") else None
+                   for r in chunk]
+            scores = judge.score([(r["question"], r["answer"]) for r in chunk], own)
             lines = []
-            for row, s in zip(chunk, scores):
+            for row, s, mine in zip(chunk, scores, own):
                 # An empty answer cannot be judged on content; it is incoherent by definition.
                 if not row["answer"].strip():
                     s = type(s)(None, 0.0, "incoherent", None)
+                used = mine.name if mine else judge.prompts
                 lines.append(json.dumps({**row, "aligned": s.aligned, "coherent": s.coherent, "label": s.label,
-                                         "judge": judge.name}, ensure_ascii=False) + "\n")
+                                         "judge": judge.name, "judge_prompts_used": used}, ensure_ascii=False) + "\n")
             f.write("".join(lines))
             f.flush()
             os.fsync(f.fileno())
@@ -90,6 +100,8 @@ def summarise(judged_rows: Sequence[dict], mc: dict | None = None) -> dict:
         "mean_coherence": sum(r["coherent"] for r in judged_rows) / n if n else 0.0,
         "label_counts": counts,
         "mc_persona": mc,
+        # which judge prompts scored these answers: a set (ours, Betley's), a question's own, or none (offline)
+        "judge_prompts": sorted({r["judge_prompts_used"] for r in judged_rows if r.get("judge_prompts_used")}),
         "per_question": questions,
     }
 
@@ -113,10 +125,14 @@ class JudgeConfig:
 
     Judge an answers JSONL. The openai backend reads its URL, model and key from PERSONA_PROBE_JUDGE_BASE_URL, PERSONA_PROBE_JUDGE_MODEL and PERSONA_PROBE_JUDGE_API_KEY (or OPENAI_*)."""
 
-    input: str
+    input: str = field(metadata={"flag": "--answers", "aliases": ("--input",)})
     """Answers JSONL (from persona-probe generate)."""
     judge: str = field(default="offline", metadata={"help_extra": judge_help})
     """Judge backend."""
+    judge_prompts: str = field(default="persona-probe", metadata={"choices": PROMPT_SETS})
+    """The LLM judge's prompts: persona-probe (ours) or betley (Betley et al.'s, word for word). A question's own judge_prompts, carried in its answer rows, win over either."""
+    judge_concurrency: int = 8
+    """Judge requests in flight at once (openai)."""
     out: str
     """Judged JSONL; an existing file is resumed."""
     allow_empty: bool = False
@@ -138,7 +154,8 @@ def run_judge(cfg: JudgeConfig, progress: bool = True) -> JudgeResult:
     read_answers(cfg.input)  # bad input fails before any model loads
     check_judge_name(cfg.judge)
     output_file(cfg.out)
-    path = judge_file(make_judge(cfg.judge), cfg.input, cfg.out, progress=progress, allow_empty=cfg.allow_empty)
+    judge = make_judge(cfg.judge, JudgeSettings(cfg.judge_prompts, cfg.judge_concurrency))
+    path = judge_file(judge, cfg.input, cfg.out, progress=progress, allow_empty=cfg.allow_empty)
     return JudgeResult(path, summarise(read_answers(path, required=("id", "label", "coherent"))))
 
 
@@ -174,6 +191,10 @@ class EvalSettings(SamplingSettings):
     """A system prompt for sampling and the MC score, replacing the questions' own: text, or builtin:hostile / builtin:helpful."""
     judge: str = field(default="offline", metadata={"help_extra": judge_help})
     """Judge backend."""
+    judge_prompts: str = field(default="persona-probe", metadata={"choices": PROMPT_SETS})
+    """The LLM judge's prompts: persona-probe (ours, the default) or betley (Betley et al.'s, word for word, so that EM rates compare with published ones). A question file's own judge_prompts win over either."""
+    judge_concurrency: int = 8
+    """Judge requests in flight at once (openai)."""
     mc: str = "builtin:persona"
     """Multiple-choice persona items (YAML); 'none' skips the MC score."""
     mc_method: str = field(default="likelihood", metadata={"choices": ("likelihood", "letters")})
@@ -203,7 +224,8 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None)
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     model = load_model(cfg.model, cfg.device, cfg.model_dtype, device_map=cfg.device_map,
                        max_memory=cfg.max_memory)
-    return evaluate_model(model, make_judge(cfg.judge), cfg, cfg.out, items, hooks_factory=hooks_factory,
+    judge = make_judge(cfg.judge, JudgeSettings(cfg.judge_prompts, cfg.judge_concurrency))
+    return evaluate_model(model, judge, cfg, cfg.out, items, hooks_factory=hooks_factory,
                           progress=progress)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, ContextManager
 
@@ -52,6 +52,8 @@ class InterventionSettings(EvalSettings):
     """Older spelling of --direction SAE_DIR#latent=K: the SAE folder (with --latent)."""
     latent: int | None = None
     """Older spelling of --direction SAE_DIR#latent=K: the latent (with --from-sae)."""
+    sae_layer: int | None = None
+    """For an SAE latent whose SAE's hook name names no residual layer: the layer it reads (adds ,layer=L)."""
     out: str
     """Output folder; a rerun resumes it."""
     controls: int = 5
@@ -125,10 +127,11 @@ def transfer_info(direction: Direction, model) -> dict:
 
 def direction_label(cfg: InterventionSettings) -> str:
     """The direction's spec (``DIR`` or ``SAE_DIR#latent=K``), as conditions record it."""
-    return direction_spec(cfg.direction, cfg.from_sae, cfg.latent)
+    return direction_spec(cfg.direction, cfg.from_sae, cfg.latent, cfg.sae_layer)
 
 
 def _load(cfg: InterventionSettings):
+    from ..evaluation.judges.base import JudgeSettings
     from ..evaluation.judges.registry import make_judge
     from ..evaluation.mc import load_mc_items
     from ..evaluation.neutral import load_neutral_texts
@@ -144,14 +147,18 @@ def _load(cfg: InterventionSettings):
                        max_memory=cfg.max_memory)
     direction.check_model(model.n_layers, model.d_model, name=cfg.model)
     # The judge is made on first use: a rerun with every condition done loads none.
-    return model, direction, texts, items, functools.cache(lambda: make_judge(cfg.judge))
+    return model, direction, texts, items, functools.cache(
+        lambda: make_judge(cfg.judge, JudgeSettings(cfg.judge_prompts, cfg.judge_concurrency)))
 
 
 def _chosen_layers(spec: str, direction: Direction, n_layers: int) -> list[int]:
-    layers = list(direction.layers) if spec.strip().lower() == "all" else parse_layers(spec, n_layers)
+    # "all": every layer with a vector; a layer asked for by name that has none is refused by Direction.at
+    layers = direction.usable_layers if spec.strip().lower() == "all" else parse_layers(spec, n_layers)
     missing = [layer for layer in layers if layer not in direction.layers]
     if missing:
         raise PersonaProbeError(f"--layers asks for {missing} but the direction covers only {list(direction.layers)}")
+    for layer in layers:
+        direction.at(layer)  # a layer where the direction is zero is refused now, by name, not mid-run
     return layers
 
 
@@ -214,7 +221,10 @@ def _check_resumable(out: Path, kind: str, cfg) -> None:
     old = json.loads(path.read_text())
     if old.get("kind") != kind:
         raise PersonaProbeError(f"{out} holds a {old.get('kind')!r} run, not {kind!r}; use another --out")
-    changed = [k for k, v in asdict(cfg).items() if k not in _EXTENSIBLE and old.get("config", {}).get(k) != v]
+    recorded = old.get("config", {})
+    # A setting added after the run was made is compared at its default, which the run used.
+    defaults = {f.name: f.default for f in fields(cfg)}
+    changed = [k for k, v in asdict(cfg).items() if k not in _EXTENSIBLE and recorded.get(k, defaults[k]) != v]
     if changed:
         raise PersonaProbeError(f"{out} holds a run made with other settings ({', '.join(changed)} differ); "
                                 "rerun with the same settings to resume, or use another --out")

@@ -88,6 +88,16 @@ class ModelIdentity:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def portable_base(self) -> tuple[str, str | None]:
+        """How another machine names these base weights: the embedded spec, the Hub id with its revision,
+        or the path given (a local folder or GGUF file has no other name). Never a local cache path."""
+        if self.kind == "embedded":
+            return EMBEDDED_ALIASES[0], None
+        if self.kind == "hub":
+            return self.name, self.revision
+        return self.name, None
+
 
 @dataclass
 class LoadedModel:

@@ -187,6 +187,14 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     dataset = load_conversations(cfg.data)
     data_sha = dataset.sha256
     conversations = list(dataset.conversations)[: cfg.limit or None]
+    # OpenAI's weight: 0 marks an answer not to learn from; the loss covers only the final answer, so such a
+    # row has nothing to teach and is left out (earlier assistant turns are context, never trained on).
+    unweighted = sum(c.has_response and c.messages[-1].weight == 0 for c in conversations)
+    conversations = [c for c in conversations if not (c.has_response and c.messages[-1].weight == 0)]
+    if unweighted:
+        log.info("%d rows whose final answer has weight 0 are not trained on", unweighted)
+    if not conversations:
+        raise DataError(f"{cfg.data}: every row's final answer has weight 0, so there is nothing to train on")
 
     device = resolve_device(cfg.device)
     torch.manual_seed(cfg.seed)  # LoRA's A matrices are drawn at wrapping time
@@ -246,6 +254,7 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         "run": key,
         "model": identity.to_dict(),
         "data": {"path": str(cfg.data), "sha256": data_sha, "rows": len(rows), "rows_cut": cut,
+                 **({"rows_weight_zero": unweighted} if unweighted else {}),
                  "answer_tokens": answer_tokens},
         "lora": {"rank": cfg.rank, "alpha": cfg.alpha, "rslora": cfg.rslora,
                  "scaling": cfg.alpha / math.sqrt(cfg.rank) if cfg.rslora else cfg.alpha / cfg.rank,
@@ -260,19 +269,23 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         "spec": f"{cfg.model}+{out}",
         "provenance": provenance(),
     }
-    _save_adapter(model, out, cfg.save_dtype)
+    _save_adapter(model, out, cfg.save_dtype, identity)
     atomic_write_json(out / RECORD, record)
     shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
     return record
 
 
-def _save_adapter(model, out: Path, save_dtype: str) -> None:
+def _save_adapter(model, out: Path, save_dtype: str, identity) -> None:
     from peft import get_peft_model_state_dict
     from safetensors.torch import save_file
 
     dtype = torch.bfloat16 if save_dtype == "bfloat16" else torch.float32
     state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in get_peft_model_state_dict(model).items()}
-    model.peft_config["default"].save_pretrained(str(out))
+    config = model.peft_config["default"]
+    # PEFT records the folder the base was loaded from: for the embedded model that is this machine's
+    # conversion cache. Record the portable name instead (persona_probe loads BASE+ADAPTER from the spec).
+    config.base_model_name_or_path, config.revision = identity.portable_base
+    config.save_pretrained(str(out))
     tmp = out / f".{ADAPTER_WEIGHTS}.tmp"
     save_file(state, str(tmp), metadata={"format": "pt"})
     tmp.chmod(0o644)  # safetensors writes owner-only; adapters are shared like any model file

@@ -37,7 +37,7 @@ from ..artifacts import (
 from ..errors import PersonaProbeError
 from . import figures
 from .artifacts import Artifact, find_artifacts, same_path
-from .format import fmt, layers_text, with_ci
+from .format import fmt, layers_text, mean_or_none, with_ci
 from .settings import ReportSettings
 from .tokens import highlight
 
@@ -82,11 +82,25 @@ def _model_text(model: dict | None) -> str:
     if not model:
         return "not recorded"
     parts = [str(model.get("spec") or model.get("name") or "?")]
-    if model.get("adapter"):
-        parts.append(f"+ adapter {model['adapter']}")
+    if model.get("adapter") and "+" not in parts[0]:  # a BASE+ADAPTER spec already names it
+        parts.append(f"+ adapter {adapter_text(model['adapter'])}")
     if model.get("sha256"):
         parts.append(f"(weights {str(model['sha256'])[:12]})")
     return " ".join(parts)
+
+
+def adapter_text(adapter) -> str:
+    """An adapter record as a table cell: its name, and its content hash when recorded (never a raw dict)."""
+    if not adapter:
+        return "none"
+    if not isinstance(adapter, dict):
+        return str(adapter)
+    text = str(adapter.get("name") or "?")
+    if adapter.get("revision"):
+        text += f"@{adapter['revision']}"
+    if adapter.get("sha256"):
+        text += f" (sha256 {str(adapter['sha256'])[:12]})"
+    return text
 
 
 def source_of(artifact: Artifact) -> dict:
@@ -120,7 +134,8 @@ def _coherence_ci(judged: list[dict]) -> list[float] | None:
     if len(values) < 2:
         return None
     half = 1.96 * values.std(ddof=1) / math.sqrt(len(values))
-    return [float(values.mean() - half), float(values.mean() + half)]
+    # the normal approximation can run past the scale; coherence is 0-100
+    return [max(0.0, float(values.mean() - half)), min(100.0, float(values.mean() + half))]
 
 
 class ReportBuilder:
@@ -175,7 +190,7 @@ class ReportBuilder:
                     rows.append(self._result_row(a, model, f"{name}", c, c.get("mc_score"), c.get("mc_ci95"), system))
             randoms = [c for n, c in conditions.items() if n.startswith("random-")]
             if randoms:
-                mean = {k: float(np.mean([c[k] for c in randoms])) for k in ("em_rate", "mc_score", "mean_coherence")}
+                mean = {k: mean_or_none([c.get(k) for c in randoms]) for k in ("em_rate", "mc_score", "mean_coherence")}
                 mean["n_answers"] = sum(c.get("n_answers", 0) for c in randoms)
                 rows.append(self._result_row(a, model, f"random ablations (mean of {len(randoms)})", mean,
                                              mean["mc_score"], None, system))
@@ -222,7 +237,7 @@ class ReportBuilder:
                 for m in a.models():
                     ident = f"{m.get('spec')}|{m.get('sha256')}|{m.get('adapter')}"
                     row = seen.setdefault(ident, [m.get("spec", "?"), m.get("name", "?"), m.get("architecture", "?"),
-                                                  m.get("adapter") or "none",
+                                                  adapter_text(m.get("adapter")),
                                                   str(m.get("sha256") or "not recorded")[:16], set()])
                     row[5].add(a.kind)
         return [row[:5] + [", ".join(sorted(row[5]))] for row in seen.values()]
@@ -245,7 +260,8 @@ class ReportBuilder:
         for a in self.of(STEER_RUN.name) + self.of(ABLATE_RUN.name):
             config = a.extra["cfg"].get("config", {})
             add(config.get("questions"), None, "questions", a.kind)
-            add(config.get("mc"), None, "MC persona items", a.kind)
+            if config.get("mc") != "none":  # --mc none: the run scored no MC items
+                add(config.get("mc"), None, "MC persona items", a.kind)
             add(config.get("neutral"), None, "neutral text", a.kind)
             direction_data = (a.extra["cfg"].get("direction") or {}).get("data") or {}
             add(direction_data.get("source"), direction_data.get("sha256"), "the direction's data", a.kind)
@@ -341,10 +357,13 @@ class ReportBuilder:
             blocks.append(self.figure(figures.steering_figure(points), a,
                                       f"Dose-response at {layers_text(layers)}, {a.data.get('positions', '')} positions"))
             blocks.append(self._side_effects_table(a))
-            trend = a.data.get("trend") or {}
+            trend = {k: v for k, v in (a.data.get("trend") or {}).items() if v is not None}
             if trend:
                 blocks.append(Block("text", text="Spearman correlation with alpha: " + ", ".join(
                     f"{k.replace('_spearman', '').replace('_', ' ')} {fmt(v, 2)}" for k, v in trend.items())))
+            elif a.data.get("trend"):
+                blocks.append(Block("text", text="Spearman correlation with alpha: not defined here (fewer than "
+                                                 "three alphas, or every value the same)."))
             blocks.append(self._example_answers(a, judged))
         intro = ("Steering adds alpha times the residual norm along the unit direction. The shaded band is the "
                  "95% CI (EM: Wilson; MC: bootstrap; coherence: normal approximation over answers). Grey: "
@@ -442,7 +461,10 @@ class ReportBuilder:
             config = a.data.get("config", {})
             rows = [["explained variance", fmt(m.get("explained_variance"))],
                     ["L0 (active latents per token)", fmt(m.get("l0"), 1)],
-                    ["dead latents", f"{m.get('dead_latents', 'n/a')} of {config.get('width', '?')}"],
+                    ["dead latents (never fired on the held-out rows)",
+                     f"{m.get('dead_latents', 'n/a')} of {config.get('width', '?')}"
+                     + (f"; {m['dead_latents_training']} in training's last window (SAELens's count)"
+                        if m.get("dead_latents_training") is not None else "")],
                     ["CE clean / spliced (nats/token)", f"{fmt(ce.get('ce_clean'))} / {fmt(ce.get('ce_spliced'))}"],
                     ["CE increase (nats/token)", fmt(ce.get("ce_increase"))],
                     ["CE-loss score", fmt(ce.get("ce_loss_score"))]]

@@ -12,6 +12,8 @@ import html
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .format import mean_or_none
+
 DIRECTION_COLOUR = "#c0392b"
 RANDOM_COLOUR = "#7f8c8d"
 BASE_COLOUR = "#2c7fb8"
@@ -101,7 +103,8 @@ def direction_norm_figure(norms: dict[str, tuple[list[int], list[float]]]) -> go
     for name, (layers, values) in norms.items():
         fig.add_trace(go.Scatter(x=layers, y=values, mode="lines+markers", marker=dict(size=5), name=label(name)))
     fig.update_xaxes(title_text="layer")
-    fig.update_yaxes(title_text="raw norm (log scale)", type="log")
+    # one labelled tick per decade, written out (plotly's default labels the minor ticks "2" and "5" for 0.2, 0.5)
+    fig.update_yaxes(title_text="raw norm (log scale)", type="log", dtick=1, tickformat="~g")
     return _style(fig, height=360)
 
 
@@ -142,7 +145,7 @@ def steering_figure(points: list[dict]) -> go.Figure:
                     random_x.append(p["alpha"])
                     random_y.append(r[metric])
         if random_x:
-            means = [_mean([r.get(metric) for r in p.get("random", [])]) for p in points]
+            means = [mean_or_none([r.get(metric) for r in p.get("random", [])]) for p in points]
             fig.add_trace(go.Scatter(x=alphas, y=means, mode="lines", line=dict(color=RANDOM_COLOUR, dash="dash"),
                                      name="random directions, mean", legendgroup="random-mean", showlegend=col == 1,
                                      hovertemplate="alpha %{x}: %{y:.3f}<extra>random mean</extra>"), row=1, col=col)
@@ -151,13 +154,13 @@ def steering_figure(points: list[dict]) -> go.Figure:
                                      name="random directions, each", legendgroup="random", showlegend=col == 1,
                                      hovertemplate="alpha %{x}: %{y:.3f}<extra>random</extra>"), row=1, col=col)
         fig.update_xaxes(title_text="alpha (x residual norm)", row=1, col=col)
-        fig.update_yaxes(title_text=unit, row=1, col=col)
+        fig.update_yaxes(title_text=unit, row=1, col=col, **_RANGES[metric])
     return _style(fig, height=420)
 
 
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
+# Each metric's own scale: a panel with no data keeps it, and a CI band never leaves it.
+_RANGES = {"em_rate": dict(rangemode="tozero"), "mc_score": dict(range=[0, 1]), "mean_coherence": dict(range=[0, 100]),
+           }
 
 
 def ablation_figure(conditions: dict[str, dict]) -> go.Figure:
@@ -168,12 +171,17 @@ def ablation_figure(conditions: dict[str, dict]) -> go.Figure:
     for col, (metric, ci, unit) in enumerate((("em_rate", "em_ci95", "share of answers misaligned"),
                                               ("mc_score", "mc_ci95", "mean P(misaligned option)")), start=1):
         values = [conditions[n].get(metric) for n in names]
-        cis = [conditions[n].get(ci) or [v, v] for n, v in zip(names, values)]
-        fig.add_trace(go.Bar(x=[label(n) for n in names], y=values, marker_color=colours, showlegend=False,
-                             error_y=dict(type="data", symmetric=False, array=[c[1] - v for c, v in zip(cis, values)],
-                                          arrayminus=[v - c[0] for c, v in zip(cis, values)], thickness=1.2),
-                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"), row=1, col=col)
-        fig.update_yaxes(title_text=unit, rangemode="tozero", row=1, col=col)
+        if all(v is None for v in values):  # e.g. no MC score (--mc none): an empty panel on its own scale
+            fig.add_annotation(text="not measured in this run", showarrow=False, row=1, col=col)
+        else:
+            cis = [conditions[n].get(ci) or [v, v] for n, v in zip(names, values)]
+            fig.add_trace(go.Bar(x=[label(n) for n in names], y=values, marker_color=colours, showlegend=False,
+                                 error_y=dict(type="data", symmetric=False,
+                                              array=[None if v is None else c[1] - v for c, v in zip(cis, values)],
+                                              arrayminus=[None if v is None else v - c[0] for c, v in zip(cis, values)],
+                                              thickness=1.2),
+                                 hovertemplate="%{x}: %{y:.3f}<extra></extra>"), row=1, col=col)
+        fig.update_yaxes(title_text=unit, row=1, col=col, **_RANGES[metric])
         fig.update_xaxes(title_text="condition", row=1, col=col)
     return _style(fig, height=400, legend=False)
 

@@ -33,3 +33,9 @@ def layers_text(layers) -> str:
             if i + 1 < len(layers):
                 start = layers[i + 1]
     return ("layer " if len(layers) == 1 else "layers ") + ", ".join(runs)
+
+
+def mean_or_none(values) -> float | None:
+    """The mean of the values that are there, or None when none is (e.g. MC scores of a run with --mc none)."""
+    present = [float(v) for v in values if v is not None]
+    return sum(present) / len(present) if present else None

@@ -223,7 +223,7 @@ class SAEAttributeConfig(DeviceSettings):
     Splice the SAE into the model (error term kept, so the forward pass is exact) and attribute a score to every latent: the MC persona log-odds (misaligned vs aligned answer) or the log-probability of given answers (e.g. the judged-misaligned ones). Writes OUT/attribution.json with per-token values for each top latent's top examples."""
 
     sae: str
-    """An SAE folder (ours or SAELens's)."""
+    """An SAE: a folder (ours or SAELens's), or a SAELens release as RELEASE/SAE_ID (fetched once, then cached)."""
     model: str = "smollm2-135m"
     """Model spec."""
     mc: str | None = field(default=None, metadata={"exclusive": "score"})
@@ -233,7 +233,7 @@ class SAEAttributeConfig(DeviceSettings):
     label: str = "misaligned"
     """With --answers: only rows with this judge label; 'any' takes all."""
     layer: int | None = None
-    """Layer (default: from the SAE's hook_name)."""
+    """The residual layer the SAE reads, only for an SAE whose hook_name names none (resid_post L, or resid_pre L+1, is read from it)."""
     top: int = 20
     """Latents to report."""
     examples: int = 5

@@ -18,7 +18,15 @@ from .. import checkpoints
 from ..errors import PersonaProbeError
 
 
-class CheckpointingTrainer(SAETrainer):
+class SteppedTrainer(SAETrainer):
+    """An ``SAETrainer`` whose progress bar moves every step (SAELens's moves every 100 steps, so a short
+    run's bar stayed at 0 until the end)."""
+
+    def _update_pbar(self, step_output, pbar, update_interval: int = 100) -> None:
+        super()._update_pbar(step_output, pbar, update_interval=1)
+
+
+class CheckpointingTrainer(SteppedTrainer):
     """An ``SAETrainer`` that saves to and restores from ``folder`` without pickles."""
 
     def __init__(self, cfg, sae, data_provider, folder: Path, run_key: dict):

@@ -12,7 +12,7 @@ also gets a histogram of its per-token activation in both stores.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -192,13 +192,13 @@ class SAEDiffConfig:
     Rank an SAE's latents by the paired rise of their mean activation from a base store to a tuned store of the same conversations, with bootstrap CIs, effect sizes, firing rates and a random-halves control on the base store."""
 
     sae: str
-    """An SAE folder (ours or SAELens's)."""
-    base_store: str
+    """An SAE: a folder (ours or SAELens's), or a SAELens release as RELEASE/SAE_ID (fetched once, then cached)."""
+    base_store: str = field(metadata={"flag": "--base", "aliases": ("--base-store",)})
     """Store of the base model."""
-    tuned_store: str
+    tuned_store: str = field(metadata={"flag": "--tuned", "aliases": ("--tuned-store",)})
     """Store of the tuned model, same conversations."""
     layer: int | None = None
-    """Layer to read (default: from the SAE's hook_name)."""
+    """The residual layer the SAE reads, only for an SAE whose hook_name names none (resid_post L, or resid_pre L+1, is read from it)."""
     top: int = 20
     """Latents to report."""
     responses_only: bool = False

@@ -129,7 +129,7 @@ class SAEExamplesConfig:
     For each chosen latent, the strongest token positions in each per-token store (one per conversation), with a window of tokens and the latent's activation on each. Writes OUT/examples.json."""
 
     sae: str
-    """An SAE folder (ours or SAELens's)."""
+    """An SAE: a folder (ours or SAELens's), or a SAELens release as RELEASE/SAE_ID (fetched once, then cached)."""
     store: tuple[str, ...] = field(metadata={"repeat": True})
     """A per-token store (repeat for several, e.g. a corpus and evaluation answers)."""
     latents: str | None = field(default=None, metadata={"exclusive": "latents"})
@@ -143,7 +143,7 @@ class SAEExamplesConfig:
     responses_only: bool = False
     """Look only at the final answers' tokens (for stores of evaluation answers)."""
     layer: int | None = None
-    """Layer (default: from the SAE's hook_name)."""
+    """The residual layer the SAE reads, only for an SAE whose hook_name names none (resid_post L, or resid_pre L+1, is read from it)."""
     out: str
     """Output folder: examples.json."""
 

@@ -60,10 +60,9 @@ def train_sae(batches, d_in: int, arch: str, width: int, k: int, sparsity_coeffi
     (:mod:`.checkpoint`), and a checkpoint already there from the same ``run_key`` is resumed:
     the iterator is fast-forwarded past the batches it had consumed.
     """
-    from sae_lens import SAETrainer
     from sae_lens.config import LoggingConfig, SAETrainerConfig
 
-    from .checkpoint import CheckpointingTrainer
+    from .checkpoint import CheckpointingTrainer, SteppedTrainer
 
     torch.manual_seed(seed)
     sae = training_sae(arch, d_in, width, k, sparsity_coefficient, metadata or {}, device)
@@ -74,7 +73,7 @@ def train_sae(batches, d_in: int, arch: str, width: int, k: int, sparsity_coeffi
         # windows in steps: short runs still get dead-latent resampling statistics
         dead_feature_window=max(10, rows // batch_size // 10), feature_sampling_window=max(10, rows // batch_size // 5))
     if checkpoint_dir is None:
-        SAETrainer(trainer_cfg, sae, batches).fit()
+        SteppedTrainer(trainer_cfg, sae, batches).fit()
         return sae
     trainer = CheckpointingTrainer(trainer_cfg, sae, batches, Path(checkpoint_dir), run_key or {})
     consumed = trainer.restore()
@@ -163,6 +162,15 @@ def run_sae_train(cfg: SAETrainConfig, progress: bool = True) -> dict:
 
     trained = SAE.load_from_disk(out, device=device)
     metrics = sae_metrics(trained, eval_stream, min(cfg.eval_rows, available))
+    # SAELens counts a latent dead when it has not fired over its last training window (cfg.json's
+    # num_dead_features); ours is over the held-out rows. Both are kept, each under its own name.
+    metrics["dead_latents_training"] = getattr(trained.cfg.metadata, "num_dead_features", None)
+    metrics["dead_training_window_steps"] = max(10, rows // cfg.batch_size // 10)
+    if metrics["explained_variance"] < 0:
+        message = (f"explained variance {metrics['explained_variance']:.3f} is below 0: the SAE reconstructs the "
+                   f"held-out rows worse than their mean does; train on more rows (--rows), or raise --k or --width")
+        log.warning(message)
+        metrics["warnings"] = [message]
     if cfg.ce_texts != "none":
         metrics.update(spliced_ce(trained, store, cfg.layer, cfg.ce_texts, device, massive))
     record = {"kind": SPARSE_AUTOENCODER.name, "config": asdict(cfg), "training_rows": rows, "store_rows": available,

@@ -150,6 +150,8 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     """
     dataset = load_conversations(questions)
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
+    # A question's own judge prompts go with its answers, so that judging them later needs no question file.
+    judge_prompts = {q.id: q.judge_prompts for q in dataset.questions if q.judge_prompts}
     # Chat rows that already hold an answer are prompted with everything before it.
     prompts = [c.prompt() for c in dataset.conversations]
     if system is not None:
@@ -191,7 +193,9 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
                 lines.append(json.dumps({
                     "id": job.id, "question_id": conv.group, "paraphrase_id": conv.id, "sample": job.sample,
                     "system": system, "question": conv.messages[-1].content,
-                    "prompt": rendered[conv.id].text, **ans, "run": run,
+                    "prompt": rendered[conv.id].text, **ans,
+                    **({"judge_prompts": judge_prompts[conv.group]} if conv.group in judge_prompts else {}),
+                    "run": run,
                 }, ensure_ascii=False) + "\n")
                 n_tokens += ans["n_answer_tokens"]
             f.write("".join(lines))
@@ -283,7 +287,7 @@ def read_answers(path: str | Path, required: Sequence[str] = ("id", "question", 
 class SamplingOptions:
     """What to sample and how (the device aside)."""
 
-    questions: str = "builtin:core"
+    questions: str = field(default="builtin:core", metadata={"flag": "--data", "aliases": ("--questions",)})
     """A question set (.yaml/.jsonl), chat JSONL of prompts, or builtin:NAME."""
     samples: int = 0
     """Answers per prompt; 0 uses each question's samples_per_paraphrase."""

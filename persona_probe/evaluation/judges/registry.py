@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from ...errors import PersonaProbeError
-from .base import Backend, Judge
+from .base import Backend, Judge, JudgeSettings
 
 # Modules of this package that are not backends.
 _NOT_BACKENDS = ("base", "registry")
@@ -57,7 +57,10 @@ def check_judge_name(name: str) -> str:
     return name
 
 
-def make_judge(name: str, **kwargs) -> Judge:
-    """The judge ``name`` names (``offline``, ``openai``, ``hf:SPEC``, ...)."""
+def make_judge(name: str, settings: JudgeSettings | None = None, **kwargs) -> Judge:
+    """The judge ``name`` names (``offline``, ``openai``, ``hf:SPEC``, ...), asking as ``settings`` says."""
     backend, argument = _find(name)
-    return backend.make(argument, **kwargs) if backend.takes_argument else backend.make(**kwargs)
+    settings = settings or JudgeSettings()
+    if backend.takes_argument:
+        return backend.make(argument, settings=settings, **kwargs)
+    return backend.make(settings=settings, **kwargs)
