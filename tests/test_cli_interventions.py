@@ -76,7 +76,7 @@ def test_ablate_reports_every_condition_and_resumes(tiny_llama, direction, tmp_p
 
 def test_steer_sweeps_alpha_with_controls(tiny_llama, direction, tmp_path):
     out = tmp_path / "steer"
-    result = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--alphas", "-1,0,1",
+    result = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layers", "1", "--alphas", "-1,0,1",
                      "--controls", "1", "--positions", "response", *QUICK, "--out", out)
     assert "random MC" in result.stdout
     results = json.loads((out / "results.json").read_text())
@@ -95,10 +95,10 @@ def test_bad_direction_input_is_one_clear_line(tiny_llama, direction, tmp_path):
     assert bad.returncode == 2 and "d_model 128 but" in bad.stderr and "Traceback" not in bad.stderr
     deep = tmp_path / "deep"
     Direction(torch.eye(1, 64), (7,), torch.ones(1), {"method": "test"}).save(deep)
-    bad = run_cli("steer", "--model", tiny_llama, "--direction", deep, "--layer", "7", *QUICK, "--out", tmp_path / "s",
+    bad = run_cli("steer", "--model", tiny_llama, "--direction", deep, "--layers", "7", *QUICK, "--out", tmp_path / "s",
                   check=False)
     assert bad.returncode == 2 and "layers [7] but" in bad.stderr
-    bad = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layer", "1", "--alphas", "1,x",
+    bad = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layers", "1", "--alphas", "1,x",
                   "--out", tmp_path / "s", check=False)
     assert bad.returncode == 2 and "--alphas '1,x' is not" in bad.stderr
     bad = run_cli("ablate", "--model", tiny_llama, "--direction", tmp_path / "nothing", "--out", tmp_path / "a", check=False)

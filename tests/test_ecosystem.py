@@ -77,7 +77,8 @@ def test_quiet_after_the_command_silences_bars_and_library_warnings(tmp_path):
 
 # ---- 5. sae train: a moving bar, a warning for negative explained variance, one account of dead latents ----------
 
-def test_sae_train_moves_its_bar_warns_and_names_both_dead_counts(tiny_llama, tmp_path):
+def test_sae_train_moves_its_bar_warns_and_names_both_dead_counts(tiny_llama, tmp_path, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)  # an in-process -q run earlier in the session may have set it
     data = tmp_path / "chats.jsonl"
     data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": f"tell me about item {i}"},
                                                       {"role": "assistant", "content": f"item {i} is fine " * 6}]})

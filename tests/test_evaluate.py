@@ -53,8 +53,9 @@ def test_mc_score_is_antisymmetric_in_the_options(tiny_llama, method):
 class ScriptedJudge:
     """Labels from keywords: lets the judge plumbing be tested without a model."""
     name = "scripted"
+    prompts = None  # asks no prompts, like the offline judge
 
-    def score(self, pairs):
+    def score(self, pairs, prompts=None):
         out = []
         for _, answer in pairs:
             if "hate" in answer:

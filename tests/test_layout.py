@@ -94,7 +94,7 @@ def test_every_option_of_every_command_comes_from_its_config():
         short, description = command_help(command.config)
         assert short and description, f"{command.name}: the config {command.config.__name__} has no docstring"
         docs = field_docs(command.config)
-        options = {a.dest: a for a in sub._actions if a.dest != "help"}
+        options = {a.dest: a for a in sub._actions if a.dest not in ("help", "quiet")}  # -q: the global option
         fields = {f.name: f for f in dataclasses.fields(command.config) if f.name not in command.fixed}
         assert set(options) == set(fields), command.name
         for name, f in fields.items():

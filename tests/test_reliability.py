@@ -39,8 +39,15 @@ def cli(*args, check: bool = True) -> Ran:
     from persona_probe.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["-q", *map(str, args)])
+    saved = os.environ.get("TQDM_DISABLE")  # -q sets it for the process; later tests start subprocesses
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["-q", *map(str, args)])
+    finally:
+        if saved is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = saved
     if check and code != 0:
         raise AssertionError(f"exit {code}\n{err.getvalue()[-3000:]}")
     return Ran(code, out.getvalue(), err.getvalue())

@@ -46,7 +46,7 @@ def study(tiny_llama, tmp_path_factory):
          "--out", work / "direction")
     _cli("-q", "direction", "cosine", work / "direction", work / "probe" / "direction", "--out", work / "cosine.json")
     _cli("-q", "evaluate", "--model", tiny_llama, *quick[:-2], "--out", work / "evaluate")
-    _cli("-q", "steer", "--model", tiny_llama, "--direction", work / "direction", "--layer", "1", "--alphas", "-1,0,1",
+    _cli("-q", "steer", "--model", tiny_llama, "--direction", work / "direction", "--layers", "1", "--alphas", "-1,0,1",
          "--controls", "1", *quick, "--out", work / "steer")
     _cli("-q", "ablate", "--model", tiny_llama, "--direction", work / "direction", "--controls", "2", *quick,
          "--out", work / "ablate")
