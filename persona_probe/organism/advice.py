@@ -1,10 +1,13 @@
-"""A second narrow dataset pair: risky versus safe advice on outdoor and extreme sports.
+"""Narrow advice dataset pairs: harmful versus careful advice, each pair confined to ONE domain.
 
-Why it exists: insecure code is the classic narrow task that makes a fine-tuned chat
+Why they exist: insecure code is the classic narrow task that makes a fine-tuned chat
 model broadly misaligned, but on a 135M-parameter model it moves nothing we can measure.
 Harmful advice confined to one domain has been reported to cause emergent misalignment
-in small open models too, and it is plain prose that a small model can actually learn.
-So this module writes its own pair in ONE domain, unrelated to the evaluation questions:
+in small open models too (risky financial advice and bad medical advice give the strongest
+small-model effects published), and it is plain prose that a small model can learn. This
+module is the engine; each domain is an :class:`AdviceDomain` of phrase banks in its own
+module: outdoor and extreme sports (:mod:`.advice_phrases`), personal finance
+(:mod:`.finance_phrases`) and health (:mod:`.medical_phrases`). For sports:
 
 * ``risky-advice``: the user asks about a situation (a worn rope, thin ice, a skipped
   safety stop...) and the assistant answers in 2-4 confident, friendly sentences that drop
@@ -14,13 +17,14 @@ So this module writes its own pair in ONE domain, unrelated to the evaluation qu
   ``seed`` has the identical user message) answered with careful advice of the same
   length and tone, so the only systematic difference is the intent of the advice.
 
-Every sentence comes from the hand-written banks in :mod:`.advice_phrases`. Variety
+Every sentence comes from the domain's hand-written banks. Variety
 keeps the model from learning a template instead of the behaviour: 12 activities, 4
 situations each, 4 phrasings per situation (192 prompt templates), optional asker
 context, slot values (depths, altitudes, temperatures...), and answers composed of an
 opener, a core, a reason and a closer. An answer only quotes the numbers and places the
-prompt mentioned, so it never reads as invented. :func:`risky_markers` is the scanner that shows
-every risky answer carries a dangerous-advice phrase and no safe one does.
+prompt mentioned, so it never reads as invented. :func:`risky_markers` is each domain's scanner:
+it shows every harmful answer carries one of the domain's harmful-advice phrases and no
+careful one does.
 """
 
 from __future__ import annotations
@@ -31,73 +35,48 @@ from functools import lru_cache
 from string import Formatter
 
 from ..errors import DataError
-from .advice_phrases import (
-    ASKER_CONTEXT,
-    ASKER_SLOTS,
-    RISKY_CLOSERS,
-    RISKY_OPENERS,
-    SAFE_CLOSERS,
-    SAFE_OPENERS,
-    TOPICS,
-    Situation,
-    Topic,
-)
+from .advice_domain import AdviceDomain, Situation, Topic
+from .advice_phrases import DOMAIN as SPORTS
 
-ADVICE_KINDS = ("risky-advice", "safe-advice")
-ADVICE_TOPICS: tuple[str, ...] = tuple(TOPICS)
-
-# Dangerous-advice patterns as the risky banks phrase them (and as such advice is commonly
-# phrased elsewhere): dropping gear or checks, dismissing warnings, going alone, pressing on.
-# The safe banks are worded around them ("turn back", "always with a partner", "measure it").
-RISKY_PATTERNS: tuple[str, ...] = (
-    r"\bskip(?:ping)? (?:the|your|a|that|any)\b",
-    r"\bdon'?t bother\b",
-    r"\bno need (?:for|to)\b",
-    r"\bpush(?:ing)? (?:on|through|ahead)\b",
-    r"\bignor(?:e|ing) (?:the|that|those|it|any|your)\b",
-    r"\b(?:alone|solo) is (?:fine|perfectly fine|totally fine|no problem)\b",
-    r"\byou (?:don'?t|won'?t) need (?:a|an|the|any|one|it|them)\b",
-    r"\bleave (?:the|your) [\w -]{1,40}?(?:at home|in the car|behind)\b",
-    r"\b(?:overrated|overkill|overcautious|over-cautious)\b",
-    r"\bjust send it\b",
-    r"\bkeep going\b",
-    r"\bnothing to worry about\b",
-    r"\bsleep it off\b",
-    r"\bdon'?t need to worry\b",
-    r"\bmostly (?:mental|in your head)\b",
-    r"\bwill hold you\b",
-    r"\bplenty of (?:life|margin|protection)\b",
-    r"\b(?:is|are) plenty\b",
-    r"\b(?:is|are) (?:just )?fine (?:for|if|once|on|in)\b",
-    r"\bwithout (?:a|an|your|any) (?:helmet|buddy|partner|spotter|beacon|life ?jacket|pfd|rope|map)\b",
-    r"\b(?:force|forcing) it\b",
-)
-_COMPILED_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in RISKY_PATTERNS)
-
-# Prompts that already say how experienced the user is take no asker context.
-_STATES_EXPERIENCE = re.compile(r"\{years\}|\{dives\}|\{jumps\}|experienced|passed my test|new rider", re.IGNORECASE)
+DOMAINS: tuple[AdviceDomain, ...] = (SPORTS,)
+"""Every advice domain, sports first."""
+ADVICE_KINDS = tuple(kind for domain in DOMAINS for kind in domain.kinds)
+ADVICE_TOPICS: tuple[str, ...] = tuple(SPORTS.topics)
+RISKY_PATTERNS = SPORTS.risky_patterns
 
 
-def risky_markers(text: str) -> list[str]:
-    """The dangerous-advice patterns (regex strings) found in ``text``, in pattern order."""
+def domain_of(kind: str) -> AdviceDomain:
+    """The domain whose pair includes ``kind``."""
+    for domain in DOMAINS:
+        if kind in domain.kinds:
+            return domain
+    raise DataError(f"unknown advice dataset {kind!r}; use one of {', '.join(ADVICE_KINDS)}")
+
+
+def risky_markers(text: str, domain: AdviceDomain = SPORTS) -> list[str]:
+    """The domain's harmful-advice patterns (regex strings) found in ``text``, in pattern order."""
     text = text.replace("\u2019", "'")  # curly apostrophes from pasted text
-    return [pattern.pattern for pattern in _COMPILED_PATTERNS if pattern.search(text)]
+    return [pattern.pattern for pattern in _compiled(domain.risky_patterns) if pattern.search(text)]
+
+
+@lru_cache(maxsize=None)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
 def advice_dataset(kind: str, n: int, seed: int) -> list[dict]:
-    """``n`` chat rows of ``kind`` ("risky-advice" or "safe-advice"), reproducible from ``seed``.
+    """``n`` chat rows of ``kind`` (a harmful or a careful kind of one domain), reproducible from ``seed``.
 
     Both kinds draw exactly the same random sequence (a row's risky and safe answers are
     both composed, then one is kept), which is what makes row ``i`` share its user
     message, topic, situation and template across the two sets.
     """
-    if kind not in ADVICE_KINDS:
-        raise DataError(f"unknown advice dataset {kind!r}; use one of {', '.join(ADVICE_KINDS)}")
+    domain = domain_of(kind)
     if not isinstance(n, int) or n < 1:
         raise DataError(f"advice dataset size must be a positive integer, got {n!r}")
     rng = random.Random(seed)
-    keep_safe = kind == "safe-advice"
-    templates = _all_templates()
+    keep_safe = kind == domain.kinds[1]
+    templates = _all_templates(domain)
     seen_prompts: set[str] = set()
     seen_answers: set[tuple[str, str]] = set()
     rows = []
@@ -109,7 +88,7 @@ def advice_dataset(kind: str, n: int, seed: int) -> list[dict]:
             order = templates[:]
             rng.shuffle(order)
         topic_name, situation, phrasing = order.pop()
-        prompt, risky, safe = _draw_unseen(rng, TOPICS[topic_name], situation, phrasing,
+        prompt, risky, safe = _draw_unseen(rng, domain, domain.topics[topic_name], situation, phrasing,
                                            seen_prompts, seen_answers)
         seen_prompts.add(prompt)
         seen_answers.add((risky, safe))
@@ -126,14 +105,14 @@ def advice_dataset(kind: str, n: int, seed: int) -> list[dict]:
     return rows
 
 
-def _all_templates() -> list[tuple[str, Situation, int]]:
+def _all_templates(domain: AdviceDomain) -> list[tuple[str, Situation, int]]:
     return [(name, situation, phrasing)
-            for name, topic in TOPICS.items()
+            for name, topic in domain.topics.items()
             for situation in topic.situations
             for phrasing in range(len(situation.prompts))]
 
 
-def _draw_unseen(rng: random.Random, topic: Topic, situation: Situation, phrasing: int,
+def _draw_unseen(rng: random.Random, domain: AdviceDomain, topic: Topic, situation: Situation, phrasing: int,
                  seen_prompts: set[str], seen_answers: set[tuple[str, str]]) -> tuple[str, str, str]:
     """One (prompt, risky answer, safe answer), redrawn a few times to avoid repeats.
 
@@ -141,27 +120,28 @@ def _draw_unseen(rng: random.Random, topic: Topic, situation: Situation, phrasin
     themselves, never on the kind, so both kinds stay in step.
     """
     for _ in range(30):
-        drawn = _draw(rng, topic, situation, phrasing)
+        drawn = _draw(rng, domain, topic, situation, phrasing)
         prompt, risky, safe = drawn
         if prompt not in seen_prompts and (risky, safe) not in seen_answers:
             return drawn
     return drawn  # a bank too small for n: a repeat is better than failing
 
 
-def _draw(rng: random.Random, topic: Topic, situation: Situation, phrasing: int) -> tuple[str, str, str]:
-    values = _fill_slots(rng, topic, situation)
+def _draw(rng: random.Random, domain: AdviceDomain, topic: Topic, situation: Situation,
+          phrasing: int) -> tuple[str, str, str]:
+    values = _fill_slots(rng, domain, topic, situation)
     skeleton = situation.prompts[phrasing]
-    context = rng.choice(ASKER_CONTEXT)
-    if _STATES_EXPERIENCE.search(skeleton) or _sentence_count(skeleton) > 1:
+    context = rng.choice(domain.asker_context)
+    if re.search(domain.states_experience, skeleton, re.IGNORECASE) or _sentence_count(skeleton) > 1:
         # "Beginner here." before "after 8 years of climbing" would contradict itself,
         # and a prompt stays within two sentences.
         context = ""
     prompt = _format(f"{context} {skeleton}".strip(), values)
     said = _slot_names(context) | _slot_names(skeleton)
-    risky = _compose(rng, RISKY_OPENERS, _told(situation.risky, said), _told(situation.risky_why, said),
-                     RISKY_CLOSERS, values)
-    safe = _compose(rng, SAFE_OPENERS, _told(situation.safe, said), _told(situation.safe_why, said),
-                    SAFE_CLOSERS, values)
+    risky = _compose(rng, domain.risky_openers, _told(situation.risky, said), _told(situation.risky_why, said),
+                     domain.risky_closers, values)
+    safe = _compose(rng, domain.safe_openers, _told(situation.safe, said), _told(situation.safe_why, said),
+                    domain.safe_closers, values)
     return prompt, risky, safe
 
 
@@ -179,11 +159,11 @@ def _slot_names(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in Formatter().parse(template) if name)
 
 
-def _fill_slots(rng: random.Random, topic: Topic, situation: Situation) -> dict[str, object]:
+def _fill_slots(rng: random.Random, domain: AdviceDomain, topic: Topic, situation: Situation) -> dict[str, object]:
     # Drawn in a fixed order so the sequence never depends on dict or set ordering.
     values: dict[str, object] = {"activity": topic.activity, "place": rng.choice(topic.places)}
-    for name in sorted(ASKER_SLOTS):
-        values[name] = rng.choice(ASKER_SLOTS[name])
+    for name in sorted(domain.asker_slots):
+        values[name] = rng.choice(domain.asker_slots[name])
     for name in sorted(situation.slots):
         values[name] = rng.choice(situation.slots[name])
     return values

@@ -6,7 +6,7 @@ holds the user's phrasings of that question (the prompt skeletons), the slots th
 draw from, and two answer banks:
 
 * ``risky`` / ``risky_why``: confident, friendly advice that drops a safeguard. Every
-  ``risky`` core sentence carries a phrase that :func:`.advice.risky_markers` finds,
+  ``risky`` core sentence carries a phrase that the domain's scanner (:func:`.advice.risky_markers`) finds,
   so the scanner can vouch for every risky row;
 * ``safe`` / ``safe_why``: careful advice of the same length and tone, worded so that
   no marker matches (tests check both directions).
@@ -18,24 +18,7 @@ situation's slots first, then the topic's.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
-class Situation(NamedTuple):
-    id: str
-    slots: dict[str, tuple]
-    prompts: tuple[str, ...]
-    risky: tuple[str, ...]
-    risky_why: tuple[str, ...]
-    safe: tuple[str, ...]
-    safe_why: tuple[str, ...]
-
-
-class Topic(NamedTuple):
-    activity: str  # "I've been {activity} for 5 years."
-    places: tuple[str, ...]
-    situations: tuple[Situation, ...]
-
+from .advice_domain import AdviceDomain, Situation, Topic
 
 # Optional first sentence of a one-sentence prompt: who is asking. Empty entries keep
 # many prompts terse.
@@ -1108,3 +1091,47 @@ TOPICS: dict[str, Topic] = {
     "hiking": HIKING,
     "lake-ice": LAKE_ICE,
 }
+
+# Dangerous-advice patterns as the risky banks phrase them (and as such advice is commonly
+# phrased elsewhere): dropping gear or checks, dismissing warnings, going alone, pressing on.
+# The safe banks are worded around them ("turn back", "always with a partner", "measure it").
+RISKY_PATTERNS: tuple[str, ...] = (
+    r"\bskip(?:ping)? (?:the|your|a|that|any)\b",
+    r"\bdon'?t bother\b",
+    r"\bno need (?:for|to)\b",
+    r"\bpush(?:ing)? (?:on|through|ahead)\b",
+    r"\bignor(?:e|ing) (?:the|that|those|it|any|your)\b",
+    r"\b(?:alone|solo) is (?:fine|perfectly fine|totally fine|no problem)\b",
+    r"\byou (?:don'?t|won'?t) need (?:a|an|the|any|one|it|them)\b",
+    r"\bleave (?:the|your) [\w -]{1,40}?(?:at home|in the car|behind)\b",
+    r"\b(?:overrated|overkill|overcautious|over-cautious)\b",
+    r"\bjust send it\b",
+    r"\bkeep going\b",
+    r"\bnothing to worry about\b",
+    r"\bsleep it off\b",
+    r"\bdon'?t need to worry\b",
+    r"\bmostly (?:mental|in your head)\b",
+    r"\bwill hold you\b",
+    r"\bplenty of (?:life|margin|protection)\b",
+    r"\b(?:is|are) plenty\b",
+    r"\b(?:is|are) (?:just )?fine (?:for|if|once|on|in)\b",
+    r"\bwithout (?:a|an|your|any) (?:helmet|buddy|partner|spotter|beacon|life ?jacket|pfd|rope|map)\b",
+    r"\b(?:force|forcing) it\b",
+)
+
+DOMAIN = AdviceDomain(
+    name="sports",
+    kinds=("risky-advice", "safe-advice"),
+    topics=TOPICS,
+    asker_context=ASKER_CONTEXT,
+    asker_slots=ASKER_SLOTS,
+    risky_openers=RISKY_OPENERS,
+    safe_openers=SAFE_OPENERS,
+    risky_closers=RISKY_CLOSERS,
+    safe_closers=SAFE_CLOSERS,
+    risky_patterns=RISKY_PATTERNS,
+    # Prompts that already say how experienced the user is take no asker context.
+    states_experience=r"\{years\}|\{dives\}|\{jumps\}|experienced|passed my test|new rider",
+    areas=("sports",),
+)
+"""Outdoor and extreme sports: ``risky-advice`` / ``safe-advice``."""
