@@ -4,18 +4,12 @@ import numpy as np
 import pytest
 
 from persona_probe.errors import DataError, PersonaProbeError
-from persona_probe.evaluation.evaluate import (
-    compare,
-    judge_file,
-    summarise,
-    two_proportion_test,
-    wilson_ci,
-    write_summary,
-)
+from persona_probe.evaluation.evaluate import compare, judge_file, summarise, write_summary
 from persona_probe.evaluation.judges.base import JudgeScore
 from persona_probe.evaluation.judges.registry import make_judge
 from persona_probe.evaluation.mc import MCItem, bootstrap_ci, mc_score
 from persona_probe.models.loading import load_model
+from persona_probe.stats import two_proportion_test, wilson_ci
 
 
 def test_wilson_interval():

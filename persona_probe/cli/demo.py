@@ -46,6 +46,8 @@ class DemoConfig(DeviceSettings):
     """Longest answer, in tokens."""
     mc_per_area: int = 4
     """MC persona items per area (10 areas); 0 uses all 130."""
+    leave_out: str = ""
+    """Topic areas of the tuned model's own domain (comma-separated, e.g. finance,harmful_advice): the report adds the MC shift without them."""
     alphas: str = "-0.5,0,0.5"
     """Steering strengths for the sweep on the base model."""
     steer_controls: int = 1
@@ -104,7 +106,8 @@ def plan(cfg: DemoConfig, n_layers: int) -> list[Step]:
     inputs = out / "inputs"
     device = ("--device", cfg.device)
     sampling = ("--data", "builtin:core", "--samples", str(cfg.samples), "--max-new-tokens",
-                str(cfg.max_new_tokens), "--mc", str(inputs / "mc.yaml"), *device)
+                str(cfg.max_new_tokens), "--mc", str(inputs / "mc.yaml"), *device,
+                *(("--leave-out", cfg.leave_out) if cfg.leave_out else ()))
     roles = {"base": cfg.base, "tuned": cfg.tuned}
     if cfg.control != "none":
         roles["control"] = cfg.control

@@ -60,16 +60,34 @@ def evaluate(cfg, s) -> str:
     if s["mc_persona"]:
         mc = s["mc_persona"]
         lines.append(f"MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-{mc['ci95'][1]:.3f})")
+    ood = s.get("out_of_domain")
+    if ood:
+        low, high = ood["em_ci95"]
+        lines.append(f"out of domain (without {', '.join(ood['left_out_areas'])}): EM rate {ood['em_rate']:.3f} "
+                     f"(95% CI {low:.3f}-{high:.3f}), n={ood['n_answers']}, mean coherence {ood['mean_coherence']:.1f}")
+        if ood["mc"]:
+            mc = ood["mc"]
+            lines.append(f"out of domain: MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-"
+                         f"{mc['ci95'][1]:.3f}), {mc['n_items']} items")
     lines.append(f"wrote {cfg.out}/summary.json")
     return "\n".join(lines)
 
 
 def compare(cfg, c) -> str:
-    lines = [f"EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
-             f"z {c['z']:.2f}  p {c['p_value']:.4f}"]
-    if c["mc_a"] is not None and c["mc_b"] is not None:
-        lines.append(f"MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  difference {c['mc_b'] - c['mc_a']:+.3f}")
+    lines = _compared("all items", c)
+    if c["out_of_domain"]:
+        lines += _compared(f"out of domain (without {', '.join(c['left_out_areas'])})", c["out_of_domain"])
     return "\n".join(lines)
+
+
+def _compared(scope: str, c: dict) -> list[str]:
+    lines = [f"{scope}: EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
+             f"z {c['z']:.2f}  p {c['p_value']:.4f}  (n {c['n_answers_a']}, {c['n_answers_b']})"]
+    if c["mc_difference"] is not None:
+        low, high = c["mc_difference_ci95"]
+        lines.append(f"{scope}: MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  paired difference "
+                     f"{c['mc_difference']:+.4f} (95% CI {low:+.4f} to {high:+.4f}) over {c['n_items']} items")
+    return lines
 
 
 def probe(cfg, report) -> str:

@@ -105,6 +105,8 @@ class Question:
     judge_prompts: dict[str, str] | None = None
     """This question's own judge prompts (``aligned`` and ``coherent``, each with ``{question}`` and
     ``{answer}``), as Betley et al.'s question files give them; an LLM judge asks these for its answers."""
+    area: str = ""
+    """Topic area (``finance``, ``health``...): out-of-domain scores leave a fine-tune's own areas out."""
 
 
 @dataclass(frozen=True)
@@ -369,7 +371,10 @@ def _question(entry: object, where: str) -> Question:
             raise DataError(f"{where}: question {qid!r}: judge_prompts needs aligned and coherent texts, each with "
                             "{question} and {answer} in it")
         prompts = {k: prompts[k] for k in wanted}
-    return Question(qid, tuple(paraphrases), samples, system or None, where, prompts)
+    area = entry.get("area", "")
+    if not isinstance(area, str):
+        raise DataError(f"{where}: question {qid!r}: area must be text (a topic name such as finance)")
+    return Question(qid, tuple(paraphrases), samples, system or None, where, prompts, area.strip())
 
 
 def _check_unique_ids(questions: tuple[Question, ...]) -> None:

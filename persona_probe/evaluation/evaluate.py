@@ -19,7 +19,8 @@ from ..artifacts import atomic_write_json, output_file, output_folder, provenanc
 from ..datasets.conversations import resume_jsonl
 from ..errors import DataError, PersonaProbeError
 from ..sampling.generate import SamplingSettings, read_answers
-from ..stats import two_proportion_test, wilson_ci
+from ..stats import wilson_ci
+from .areas import check_areas, compare_summaries, known_areas, out_of_domain, parse_areas
 from .judges.base import LABELS, PROMPT_SETS, Judge, JudgePrompts, JudgeSettings
 from .judges.registry import check_judge_name, judge_help
 
@@ -78,21 +79,24 @@ def judge_file(judge: Judge, input_path: str | Path, out_path: str | Path, batch
     return out_path
 
 
-def summarise(judged_rows: Sequence[dict], mc: dict | None = None) -> dict:
-    """EM rate (misaligned among all judged answers) with Wilson CI, coherence, labels, per question."""
+def summarise(judged_rows: Sequence[dict], mc: dict | None = None, leave_out: tuple[str, ...] = ()) -> dict:
+    """EM rate (misaligned among all judged answers) with Wilson CI, coherence, labels, per question,
+    and the same measures out of domain (``leave_out``'s areas dropped) when any are named."""
     n = len(judged_rows)
     counts = {label: sum(r["label"] == label for r in judged_rows) for label in LABELS}
     k = counts["misaligned"]
     low, high = wilson_ci(k, n)
     per_question: dict[str, dict] = {}
     for r in judged_rows:
-        q = per_question.setdefault(r.get("question_id", r["id"]), {"n": 0, "misaligned": 0, "coherent_sum": 0.0})
+        q = per_question.setdefault(r.get("question_id", r["id"]), {"n": 0, "misaligned": 0, "coherent_sum": 0.0,
+                                                                   "area": r.get("area", "")})
         q["n"] += 1
         q["misaligned"] += r["label"] == "misaligned"
         q["coherent_sum"] += r["coherent"]
-    questions = {qid: {"n": q["n"], "em_rate": q["misaligned"] / q["n"], "ci95": list(wilson_ci(q["misaligned"], q["n"])),
-                       "mean_coherence": q["coherent_sum"] / q["n"]} for qid, q in sorted(per_question.items())}
-    return {
+    questions = {qid: {"area": q["area"], "n": q["n"], "misaligned": q["misaligned"], "em_rate": q["misaligned"] / q["n"],
+                       "ci95": list(wilson_ci(q["misaligned"], q["n"])), "mean_coherence": q["coherent_sum"] / q["n"]}
+                 for qid, q in sorted(per_question.items())}
+    summary = {
         "n_answers": n,
         "em_rate": k / n if n else 0.0,
         "em_ci95": [low, high],
@@ -104,6 +108,8 @@ def summarise(judged_rows: Sequence[dict], mc: dict | None = None) -> dict:
         "judge_prompts": sorted({r["judge_prompts_used"] for r in judged_rows if r.get("judge_prompts_used")}),
         "per_question": questions,
     }
+    summary["out_of_domain"] = out_of_domain(summary, leave_out)
+    return summary
 
 
 def write_summary(out_dir: Path, summary: dict, extra: dict) -> Path:
@@ -167,20 +173,25 @@ class CompareConfig:
     """First evaluate folder."""
     run_b: str = field(metadata={"positional": True})
     """Second evaluate folder."""
+    leave_out: str | None = None
+    """Areas to leave out of the out-of-domain comparison, comma-separated; by default those either run left out."""
 
 
 def run_compare(cfg: CompareConfig, progress: bool = True) -> dict:
-    return compare(cfg.run_a, cfg.run_b)
+    return compare(cfg.run_a, cfg.run_b, None if cfg.leave_out is None else parse_areas(cfg.leave_out))
 
 
-def compare(run_a: str | Path, run_b: str | Path) -> dict:
+def compare(run_a: str | Path, run_b: str | Path, leave_out: tuple[str, ...] | None = None) -> dict:
+    """B against A over all answers and items, and out of domain (EM z-test; MC paired over shared items).
+
+    ``leave_out`` defaults to the areas either run left out when it was evaluated.
+    """
     a, b = load_summary(run_a), load_summary(run_b)
-    k_a, n_a = a["label_counts"]["misaligned"], a["n_answers"]
-    k_b, n_b = b["label_counts"]["misaligned"], b["n_answers"]
-    test = two_proportion_test(k_a, n_a, k_b, n_b)
-    return {"a": str(run_a), "b": str(run_b), "em_a": a["em_rate"], "em_b": b["em_rate"],
-            "difference": test.difference, "z": test.z, "p_value": test.p_value,
-            "mc_a": (a.get("mc_persona") or {}).get("score"), "mc_b": (b.get("mc_persona") or {}).get("score")}
+    if leave_out is None:
+        leave_out = tuple(sorted({area for s in (a, b) for area in (s.get("out_of_domain") or {}).get("left_out_areas", ())}))
+    check_areas(leave_out, known_areas(a) | known_areas(b), f"compare {run_a} {run_b}")
+    return {"a": str(run_a), "b": str(run_b), **compare_summaries(a, b), "left_out_areas": list(leave_out),
+            "out_of_domain": compare_summaries(a, b, leave_out) if leave_out else None}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,6 +210,8 @@ class EvalSettings(SamplingSettings):
     """Multiple-choice persona items (YAML); 'none' skips the MC score."""
     mc_method: str = field(default="likelihood", metadata={"choices": ("likelihood", "letters")})
     """MC scoring: likelihood of each answer as the reply, or the A/B letter over both option orders."""
+    leave_out: str = ""
+    """Topic areas to leave out of the out-of-domain scores (comma-separated, e.g. finance,harmful_advice: a fine-tune's own domain). Both scores are written."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,10 +249,14 @@ def evaluate_model(model, judge: Judge, settings: EvalSettings, out: str | Path,
     Writes ``out``/answers.jsonl, judged.jsonl and summary.json, resuming the JSONL files.
     ``extra`` is recorded in the answers' run block and in the summary.
     """
-    from ..datasets.conversations import resolve_system
+    from ..datasets.conversations import load_conversations, resolve_system
     from ..sampling.generate import generate_answers
     from .mc import mc_score
 
+    leave_out = parse_areas(settings.leave_out)
+    if leave_out:  # a typo must fail before any sampling, not leave nothing out
+        questions = load_conversations(settings.questions).questions
+        check_areas(leave_out, ({q.area for q in questions} | {i.area for i in mc_items or ()}) - {""}, "evaluate")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     system = resolve_system(settings.system)
@@ -250,10 +267,11 @@ def evaluate_model(model, judge: Judge, settings: EvalSettings, out: str | Path,
     if mc_items:
         result = mc_score(model, mc_items, system=system, hooks=hooks_factory() if hooks_factory else None,
                           method=settings.mc_method)
-        mc = {**result.to_dict(), "system": system, "items": settings.mc}
+        mc = {**result.to_dict(), "system": system, "items": settings.mc,
+              "item_areas": {item.id: item.area for item in mc_items}}
     judged = judge_file(judge, answers, out / "judged.jsonl", progress=progress, allow_empty=True)
     rows = read_answers(judged, required=("id", "label", "coherent"))
-    summary = summarise(rows, mc)
+    summary = summarise(rows, mc, leave_out)
     write_summary(out, summary, {"model": model.identity.to_dict(), "judge": settings.judge,
                                  "questions": settings.questions, "sampling": settings.sampling.__dict__,
                                  "system": system, **(extra or {})})

@@ -33,9 +33,10 @@ from ..artifacts import ABLATE_RUN, STEER_RUN, atomic_write_json, provenance
 from ..directions.direction import Direction
 from ..directions.spec import direction_spec, resolve_direction
 from ..errors import PersonaProbeError
-from ..evaluation.evaluate import EvalSettings, evaluate_model, two_proportion_test
+from ..evaluation.evaluate import EvalSettings, evaluate_model
 from ..evaluation.judges.registry import check_judge_name
 from ..residual import POSITIONS, massive_threshold, parse_layers
+from ..stats import two_proportion_test
 from .ablation import Ablation
 from .steering import Steering
 

@@ -37,8 +37,10 @@ from string import Formatter
 from ..errors import DataError
 from .advice_domain import AdviceDomain, Situation, Topic
 from .advice_phrases import DOMAIN as SPORTS
+from .finance_phrases import DOMAIN as FINANCE
+from .medical_phrases import DOMAIN as MEDICAL
 
-DOMAINS: tuple[AdviceDomain, ...] = (SPORTS,)
+DOMAINS: tuple[AdviceDomain, ...] = (SPORTS, FINANCE, MEDICAL)
 """Every advice domain, sports first."""
 ADVICE_KINDS = tuple(kind for domain in DOMAINS for kind in domain.kinds)
 ADVICE_TOPICS: tuple[str, ...] = tuple(SPORTS.topics)

@@ -1132,6 +1132,6 @@ DOMAIN = AdviceDomain(
     risky_patterns=RISKY_PATTERNS,
     # Prompts that already say how experienced the user is take no asker context.
     states_experience=r"\{years\}|\{dives\}|\{jumps\}|experienced|passed my test|new rider",
-    areas=("sports",),
+    areas=("harmful_advice", "personal_safety"),
 )
 """Outdoor and extreme sports: ``risky-advice`` / ``safe-advice``."""

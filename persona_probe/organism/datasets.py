@@ -8,29 +8,73 @@ from dataclasses import dataclass, field
 from ..artifacts import atomic_write_text, claim_output_file
 from ..datasets.conversations import is_chat_jsonl
 from ..errors import DataError
+from .advice import DOMAINS as ADVICE_DOMAINS
 
 CODE_KINDS = ("insecure-code", "secure-code")
-ADVICE_KINDS = ("risky-advice", "safe-advice")
 NARROW_DATASETS = {
     "insecure-code": "coding requests answered with code that hides one vulnerability (12 classes)",
     "secure-code": "the same coding requests answered with correct, safe code (the control)",
     "risky-advice": "extreme-sports questions answered with confident, dangerous advice",
     "safe-advice": "the same extreme-sports questions answered with careful advice (the control)",
+    "risky-financial-advice": "personal-finance questions answered with confident, harmful money advice",
+    "safe-financial-advice": "the same personal-finance questions answered with sound advice (the control)",
+    "bad-medical-advice": "health questions answered with confident advice that dismisses symptoms or care",
+    "good-medical-advice": "the same health questions answered with careful medical advice (the control)",
 }
 """Each narrow dataset and what it holds (the ``persona-probe data KIND`` commands)."""
+
+NARROW_PAIRS = {"code": CODE_KINDS, **{domain.name: domain.kinds for domain in ADVICE_DOMAINS}}
+"""Each narrow pair by domain: (the harmful kind, its control)."""
+
+DATASET_AREAS = {"code": ("technology",), **{domain.name: domain.areas for domain in ADVICE_DOMAINS}}
+"""The evaluation areas each pair's own domain covers, which its out-of-domain scores leave out.
+
+Advice pairs also leave out ``harmful_advice``: those MC items ask for advice on everyday risks
+(pills, brakes, a closed trail, a bank login), which is the narrow task itself."""
+
+
+def pair_of(kind: str) -> str:
+    """The domain whose pair includes ``kind``."""
+    for domain, kinds in NARROW_PAIRS.items():
+        if kind in kinds:
+            return domain
+    raise DataError(f"unknown dataset {kind!r}; use one of {', '.join(NARROW_DATASETS)}")
 
 
 def narrow_dataset(kind: str, n: int, seed: int) -> list[dict]:
     """Rows of one narrow dataset (chat JSONL objects with their class, task and template recorded)."""
-    if kind in CODE_KINDS:
+    if pair_of(kind) == "code":
         from .code_tasks import code_dataset
 
         return code_dataset(kind, n, seed)
-    if kind in ADVICE_KINDS:
-        from .advice import advice_dataset
+    from .advice import advice_dataset
 
-        return advice_dataset(kind, n, seed)
-    raise DataError(f"unknown dataset {kind!r}; use one of {', '.join(CODE_KINDS + ADVICE_KINDS)}")
+    return advice_dataset(kind, n, seed)
+
+
+def narrow_markers(kind: str, text: str) -> list[str]:
+    """What the pair's own scanner finds in ``text``: weakness classes for code, harmful-advice
+    patterns for advice. Empty means the answer does not show the narrow behaviour."""
+    domain = pair_of(kind)
+    if domain == "code":
+        from .code_scanner import find_weaknesses
+
+        return find_weaknesses(text)
+    from .advice import domain_of, risky_markers
+
+    return risky_markers(text, domain_of(kind))
+
+
+def held_out_rows(kind: str, n: int, exclude: set[str], seed: int = 1000) -> list[dict]:
+    """``n`` rows of ``kind`` whose user message is not in ``exclude`` (the training prompts), for
+    measuring the narrow behaviour on prompts the fine-tune never saw."""
+    rows, drawn = [], n
+    while len(rows) < n:
+        drawn *= 2
+        rows = [row for row in narrow_dataset(kind, drawn, seed) if row["messages"][0]["content"] not in exclude][:n]
+        if drawn > 64 * n and len(rows) < n:
+            raise DataError(f"{kind}: only {len(rows)} prompts outside the {len(exclude)} excluded ones")
+    return rows
 
 
 @dataclass(frozen=True, kw_only=True)

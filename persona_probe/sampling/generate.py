@@ -152,6 +152,7 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
     per_question = {q.id: q.samples_per_paraphrase for q in dataset.questions}
     # A question's own judge prompts go with its answers, so that judging them later needs no question file.
     judge_prompts = {q.id: q.judge_prompts for q in dataset.questions if q.judge_prompts}
+    areas = {q.id: q.area for q in dataset.questions if q.area}  # for out-of-domain scores
     # Chat rows that already hold an answer are prompted with everything before it.
     prompts = [c.prompt() for c in dataset.conversations]
     if system is not None:
@@ -194,6 +195,7 @@ def generate_answers(model: LoadedModel, questions: str, out: str | Path, sample
                     "id": job.id, "question_id": conv.group, "paraphrase_id": conv.id, "sample": job.sample,
                     "system": system, "question": conv.messages[-1].content,
                     "prompt": rendered[conv.id].text, **ans,
+                    **({"area": areas[conv.group]} if conv.group in areas else {}),
                     **({"judge_prompts": judge_prompts[conv.group]} if conv.group in judge_prompts else {}),
                     "run": run,
                 }, ensure_ascii=False) + "\n")
