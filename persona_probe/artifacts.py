@@ -62,6 +62,7 @@ PROBE_REPORT = ArtifactKind("probe_report", ("cfg.json",), "probe")
 DIRECTION_COSINE = ArtifactKind("direction_cosine", (), "direction cosine --out",
                                 recognised_by=("matrices", "with_reference"))
 PROJECTION_SHIFT = ArtifactKind("projection_shift", (), "direction project")
+ADAPTER_VIEW = ArtifactKind("adapter_view", (), "direction adapter-view", drawn=False)
 EVALUATION = ArtifactKind("evaluation", ("summary.json",), "evaluate", recognised_by=("em_rate", "n_answers"))
 STEER_RUN = ArtifactKind("steer_run", ("cfg.json",), "steer", results="results.json")
 ABLATE_RUN = ArtifactKind("ablate_run", ("cfg.json",), "ablate", results="results.json")
@@ -77,9 +78,9 @@ MERGED_MODEL = ArtifactKind("merged_model", ("persona_probe.json",), "generate -
 OFFLINE_JUDGE = ArtifactKind("offline_judge", ("cfg.json",), "analyses/train_offline_judge.py", drawn=False)
 
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = (
-    ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, EVALUATION, STEER_RUN, ABLATE_RUN,
-    SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, FINETUNE, ORTHOGONALIZED_MODEL, STEERED_MODEL, MERGED_MODEL,
-    OFFLINE_JUDGE,
+    ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, ADAPTER_VIEW, EVALUATION, STEER_RUN,
+    ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, FINETUNE, ORTHOGONALIZED_MODEL,
+    STEERED_MODEL, MERGED_MODEL, OFFLINE_JUDGE,
 )
 
 

@@ -86,6 +86,8 @@ COMMANDS: tuple[Command, ...] = (
             artifacts.DIRECTION_COSINE),
     Command(("direction", "project"), direction_commands.ProjectConfig, direction_commands.run_project,
             output.project, artifacts.PROJECTION_SHIFT),
+    Command(("direction", "adapter-view"), direction_commands.AdapterViewConfig, direction_commands.run_adapter_view,
+            output.adapter_view, artifacts.ADAPTER_VIEW),
     Command(("ablate",), AblateConfig, run_ablate, output.ablate, artifacts.ABLATE_RUN),
     Command(("steer",), SteerConfig, run_steer, output.steer, artifacts.STEER_RUN),
     Command(("orthogonalize",), OrthogonalizeConfig, run_orthogonalize, output.orthogonalize,

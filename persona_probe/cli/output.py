@@ -128,6 +128,36 @@ def project(cfg, result) -> str:
     return "\n".join([*lines, f"wrote {cfg.out}: {result['rows']} rows"])
 
 
+def adapter_view(cfg, result) -> str:
+    """Per layer, the writers' enrichment along the direction beside the random vectors' mean (and max)."""
+    by_layer: dict[int, dict[str, dict]] = {}
+    for row in result["modules"]:
+        by_layer.setdefault(row["layer"], {})[row["module"]] = row
+    missing = {(m["layer"], m["module"]) for m in result["missing"]}
+
+    def cell(layer: int, module: str) -> str:
+        row = by_layer.get(layer, {}).get(module)
+        if row is None:
+            return f"{'missing' if (layer, module) in missing else '-':>26}"
+        if row["enrichment"] is None:
+            return f"{'zero update':>26}"
+        rand = "" if row["random_mean"] is None else f"({row['random_mean']:.2f} / {row['random_max']:.2f})"
+        return f"{row['enrichment']:9.2f} {rand:>16}"
+
+    lines = [f"the writers' enrichment along the direction: 1 = a random direction's share, {result['d_model']} = "
+             "all of the update",
+             f"in brackets: {result['random']['count']} random unit vectors' mean / max",
+             f"{'layer':>5} {'o_proj':>26} {'down_proj':>26}"]
+    lines += [f"{layer:5d} {cell(layer, 'o_proj')} {cell(layer, 'down_proj')}" for layer in result["layers"]]
+    if result["missing"]:
+        reasons = sorted({m["reason"] for m in result["missing"]})
+        lines.append(f"missing: {len(result['missing'])} modules ({'; '.join(reasons)})")
+    if result["other_modules"]:
+        lines.append(f"not measured (not a decoder layer's projection): {', '.join(result['other_modules'])}")
+    lines.append(f"wrote {cfg.out} (the readers q/k/v/gate/up_proj are there too)")
+    return "\n".join(lines)
+
+
 def _transfer(cfg, results) -> list[str]:
     transfer = results["transfer"]
     if transfer["same_model"]:

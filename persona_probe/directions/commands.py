@@ -1,4 +1,4 @@
-"""The direction commands: ``probe`` and ``direction mean-diff | by-label | cosine | project``.
+"""The direction commands: ``probe`` and ``direction mean-diff | by-label | cosine | project | adapter-view``.
 
 Each is a config (its fields' docstrings are the ``--help``) and a ``run_*`` that writes the
 command's artifact and returns what the CLI prints.
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..activations.store import ActivationStore
 from ..artifacts import (
+    ADAPTER_VIEW,
     DIRECTION,
     DIRECTION_COSINE,
     PROBE_REPORT,
@@ -20,6 +21,7 @@ from ..artifacts import (
     json_of_kind,
     provenance,
 )
+from .adapter_view import adapter_folder, adapter_view, read_lora_adapter
 from .direction import Direction, cosine_table, mean_difference_by_label, mean_difference_of_stores
 from .probes import ProbeReport, fit_probes, read_labels
 from .projection import projection_shift
@@ -161,5 +163,35 @@ def run_project(cfg: ProjectConfig, progress: bool = True) -> dict:
     claim_output_file(cfg.out, cfg.overwrite, json_of_kind(PROJECTION_SHIFT), PROJECTION_SHIFT.name)
     result = projection_shift(ActivationStore(cfg.base), ActivationStore(cfg.tuned), resolve_direction(cfg.direction),
                               str(cfg.direction))
+    atomic_write_json(cfg.out, result)
+    return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdapterViewConfig:
+    """Where a LoRA fine-tune writes a direction: each layer's weight update projected on it.
+
+    For every adapted module, the share of its update dW = scaling * B @ A that lies along the direction (o_proj and down_proj write into the residual stream: u^T dW at their layer; q/k/v/gate/up_proj read it: dW u at the layer before), as an enrichment over a random direction's share (1 on average; d_model when all of it lies along u), beside the same for seeded random unit vectors. Reads the adapter's safetensors only."""
+
+    adapter: str
+    """The adapter: a PEFT LoRA folder, a shipped organism (smollm2-135m-insecure, smollm2-135m-secure), or BASE+ADAPTER (its adapter part)."""
+    direction: str
+    """The direction: DIR, or SAE_DIR#latent=K."""
+    random: int = 10
+    """Random unit vectors per layer for the baseline (their mean and max enrichment); 0 for none."""
+    seed: int = 0
+    """Seed of the random vectors."""
+    out: str
+    """JSON file to write."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
+
+
+def run_adapter_view(cfg: AdapterViewConfig, progress: bool = True) -> dict:
+    """:func:`~.adapter_view.adapter_view` of the adapter and the direction, written to ``cfg.out``."""
+    claim_output_file(cfg.out, cfg.overwrite, json_of_kind(ADAPTER_VIEW), ADAPTER_VIEW.name)
+    adapter = read_lora_adapter(adapter_folder(cfg.adapter))
+    result = adapter_view(adapter, resolve_direction(cfg.direction), str(cfg.direction), cfg.random, cfg.seed,
+                          adapter_spec=cfg.adapter)
     atomic_write_json(cfg.out, result)
     return result
