@@ -19,6 +19,7 @@ from ..activations.store import StoreInfoConfig, StoreVerifyConfig, run_store_in
 from ..datasets.conversations import ContrastConfig, run_contrast
 from ..directions import commands as direction_commands
 from ..evaluation.evaluate import CompareConfig, EvaluateConfig, JudgeConfig, run_compare, run_evaluate, run_judge
+from ..evaluation.mc_contrast import MCContrastConfig, run_mc_contrast
 from ..interventions.claims import AblateConfig, SteerConfig, run_ablate, run_steer
 from ..interventions.orthogonalize import OrthogonalizeConfig, run_orthogonalize
 from ..interventions.weight_steering import BakeSteeringConfig, run_bake_steering
@@ -94,6 +95,7 @@ COMMANDS: tuple[Command, ...] = (
             artifacts.ORTHOGONALIZED_MODEL),
     Command(("bake-steering",), BakeSteeringConfig, run_bake_steering, output.bake_steering, artifacts.STEERED_MODEL),
     Command(("data", "contrast"), ContrastConfig, run_contrast, output.contrast),
+    Command(("data", "mc-contrast"), MCContrastConfig, run_mc_contrast, output.mc_contrast),
     Command(("data", "corpus"), CorpusConfig, run_corpus, output.corpus),
     *(Command(("data", kind), NarrowDataConfig, run_narrow_dataset, output.narrow_dataset, fixed={"kind": kind},
               help=what) for kind, what in NARROW_DATASETS.items()),

@@ -212,6 +212,14 @@ def contrast(cfg, n_rows) -> str:
     return f"wrote {cfg.out}: {n_rows} rows ({n_rows // 2} prompts x positive/negative system prompt)"
 
 
+def mc_contrast(cfg, summary) -> str:
+    split = "all items" if cfg.split == "all" else (f"{cfg.split} split (test fraction {cfg.test_fraction}, "
+                                                    f"seed {cfg.split_seed})")
+    left_out = f"; left out: {cfg.leave_out}" if cfg.leave_out else ""
+    return (f"wrote {cfg.out}: {summary.n_rows} rows ({summary.n_items} items x misaligned/aligned answer), "
+            f"{split}, {len(summary.areas)} areas{left_out}")
+
+
 def corpus(cfg, path) -> str:
     return f"wrote {path}: {cfg.n} conversations"
 

@@ -3,6 +3,7 @@
 * :mod:`.evaluate`: ``persona-probe evaluate | judge | compare``;
 * :mod:`.areas`: out-of-domain scores (a fine-tune's own topic areas left out), from summaries alone;
 * :mod:`.mc`: the multiple-choice persona score;
+* :mod:`.mc_contrast`: ``persona-probe data mc-contrast``, the MC items as a labelled contrast (train/test by item);
 * :mod:`.neutral`: side effects on neutral text (KL, perplexity) and the steering unit;
 * :mod:`.judges`: the judge backends (one module each) and their registry.
 

@@ -74,7 +74,8 @@ class MCResult:
 
 
 def load_mc_items(spec: str = BUILTIN_MC) -> list[MCItem]:
-    """Read an MC item YAML file (or ``builtin:persona``)."""
+    """Read an MC item YAML file (or ``builtin:persona``), or the items of a ``data mc-contrast``
+    JSONL file (so that a held-out split is scored on exactly its own items)."""
     if spec.startswith("builtin:"):
         path = builtin_path("mc", f"{spec.split(':', 1)[1]}.yaml")
         if not path.is_file():
@@ -83,6 +84,8 @@ def load_mc_items(spec: str = BUILTIN_MC) -> list[MCItem]:
         path = Path(spec)
         if not path.is_file():
             raise DataError(f"{path}: no such MC item file")
+        if path.suffix == ".jsonl":
+            return _items_of_contrast_file(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
@@ -99,6 +102,33 @@ def load_mc_items(spec: str = BUILTIN_MC) -> list[MCItem]:
         seen.add(entry["id"])
         items.append(MCItem(entry["id"], str(entry.get("area", "")), entry["question"], entry["aligned"], entry["misaligned"]))
     return items
+
+
+def _items_of_contrast_file(path: Path) -> list[MCItem]:
+    """The items behind a ``data mc-contrast`` file: each item's question, its positive (misaligned)
+    and its negative (aligned) answer."""
+    import json
+
+    sides: dict[str, dict] = {}
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            messages = row["messages"]
+            item, label = row["item"], row["label"]
+            question, answer = messages[-2]["content"], messages[-1]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise DataError(f"{path}:{line_number}: not a row of persona-probe data mc-contrast (an MC set is YAML, "
+                            "or the JSONL that data mc-contrast writes)") from None
+        entry = sides.setdefault(item, {"area": row.get("area", ""), "question": question})
+        entry["misaligned" if label == "positive" else "aligned"] = answer
+    incomplete = [item for item, entry in sides.items() if not {"misaligned", "aligned"} <= set(entry)]
+    if incomplete:
+        raise DataError(f"{path}: item {incomplete[0]!r} lacks its misaligned or its aligned row")
+    if not sides:
+        raise DataError(f"{path}: no MC items in it")
+    return [MCItem(item, e["area"], e["question"], e["aligned"], e["misaligned"]) for item, e in sides.items()]
 
 
 def mc_conversations(items: Sequence[MCItem], system: str | None = None) -> list[Conversation]:
