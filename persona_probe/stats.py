@@ -58,3 +58,31 @@ def paired_difference(after: dict, before: dict, n_boot: int = 2000, seed: int =
         raise PersonaProbeError("no shared items to compare")
     diffs = np.array([after[k] - before[k] for k in keys], dtype=float)
     return float(diffs.mean()), list(bootstrap_ci(diffs, n_boot, seed))
+
+
+def fraction_removed(before: dict, after: dict, reference: dict, n_boot: int = 2000, seed: int = 0) -> dict:
+    """The share of a shift (``reference`` -> ``before``) that an intervention (``before`` -> ``after``) undoes.
+
+    Over the keys all three share (e.g. MC items): mean(before - after) / mean(before - reference),
+    with a paired percentile bootstrap 95% CI over keys. 1 undoes all of the shift, 0 none, a
+    negative value adds to it. A ratio is only meaningful while the shift itself is positive: the
+    fraction is None when the shift is not, and the CI is None when more than 2.5% of resamples
+    have no positive shift (then the shift's own CI includes 0 and no fraction of it can be stated).
+    """
+    keys = sorted(set(before) & set(after) & set(reference))
+    if not keys:
+        raise PersonaProbeError("no shared items to compare")
+    b, a, r = (np.array([values[k] for k in keys], dtype=float) for values in (before, after, reference))
+    removed, shift = b - a, b - r
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, len(keys), size=(n_boot, len(keys)))
+    boot_removed, boot_shift = removed[index].mean(axis=1), shift[index].mean(axis=1)
+    positive = boot_shift > 0
+    fraction = float(removed.mean() / shift.mean()) if shift.mean() > 0 else None
+    ci = None
+    if fraction is not None and positive.mean() >= 0.975:
+        ratios = boot_removed[positive] / boot_shift[positive]
+        ci = [float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))]
+    return {"fraction": fraction, "ci95": ci, "removed": float(removed.mean()), "shift": float(shift.mean()),
+            "shift_ci95": [float(np.percentile(boot_shift, 2.5)), float(np.percentile(boot_shift, 97.5))],
+            "resamples_without_shift": float(1 - positive.mean()), "n_items": len(keys)}

@@ -166,3 +166,44 @@ def test_an_sae_latent_is_a_direction_for_ablate(tiny_llama, direction, tmp_path
     assert json.loads((tmp_path / "cos.json").read_text())["with_reference"][f"{tmp_path / 'sae'}#latent=3"] == {
         "1": pytest.approx(1.0)}
     assert "L1:+1.000" in cosine.stdout
+
+
+def test_ablate_states_the_fraction_of_the_shift_over_a_reference_it_removes(tiny_llama, direction, tmp_path):
+    from importlib import resources
+
+    import yaml
+
+    from persona_probe.stats import fraction_removed
+
+    # Items from two areas, so that one can be left out; the reference is the model under the helpful prompt.
+    every = yaml.safe_load((resources.files("persona_probe") / "builtin" / "mc" / "persona.yaml").read_text())
+    items = [i for i in every if i["area"] == "power"][:4] + [i for i in every if i["area"] == "deception"][:4]
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(items))
+    mc = ["--mc", tmp_path / "mc.yaml"]
+    evaluation = QUICK[:-2]  # evaluate has no --neutral
+    run_cli("-q", "evaluate", "--model", tiny_llama, *evaluation, *mc, "--system", "builtin:helpful",
+            "--out", tmp_path / "base")
+    out = tmp_path / "ablate"
+    result = run_cli("ablate", "--model", tiny_llama, "--direction", direction, "--controls", "1", *QUICK, *mc,
+                     "--system", "builtin:hostile", "--leave-out", "deception", "--reference", tmp_path / "base",
+                     "--out", out)
+    assert "all items: MC shift over the reference" in result.stdout
+    assert "out of domain (without deception): MC shift over the reference" in result.stdout
+    removed = json.loads((out / "results.json").read_text())["claim"]["mc_shift_removed"]
+    per_item = {name: json.loads((out / "conditions" / name / "summary.json").read_text())["mc_persona"]["per_item"]
+                for name in ("as-is", "ablated", "random-0")}
+    base = json.loads((tmp_path / "base" / "summary.json").read_text())["mc_persona"]["per_item"]
+    assert removed["all_items"]["n_items"] == 8 and removed["out_of_domain"]["n_items"] == 4
+    assert removed["all_items"]["fraction"] == fraction_removed(per_item["as-is"], per_item["ablated"], base)["fraction"]
+    power = {k: v for k, v in base.items() if k in {i["id"] for i in items[:4]}}
+    assert removed["out_of_domain"]["fraction"] == fraction_removed(per_item["as-is"], per_item["ablated"], power)["fraction"]
+    assert removed["all_items"]["random_fractions"][0] == fraction_removed(per_item["as-is"], per_item["random-0"],
+                                                                           base)["fraction"]
+    assert len(removed["out_of_domain"]["random_fractions"]) == 1
+    # A reference without an MC score is refused before any model loads.
+    summary = json.loads((tmp_path / "base" / "summary.json").read_text())
+    (tmp_path / "no-mc").mkdir()
+    (tmp_path / "no-mc" / "summary.json").write_text(json.dumps({**summary, "mc_persona": None}))
+    bad = run_cli("ablate", "--model", tiny_llama, "--direction", direction, *QUICK, "--reference", tmp_path / "no-mc",
+                  "--out", tmp_path / "a2", check=False)
+    assert bad.returncode == 2 and "has no MC score" in bad.stderr and not (tmp_path / "a2").exists()

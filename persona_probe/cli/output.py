@@ -181,7 +181,23 @@ def ablate(cfg, results) -> str:
                      f"{mc['ci95'][1]:+.4f}); mean random drop {fmt(mc['random_drop_mean'], 4)}")
     em = claim["em"]
     lines.append(f"EM drop: {em['drop']:+.3f} (p={em['p_value']:.3f}); mean random drop {fmt(em.get('random_drop_mean'))}")
+    removed = claim.get("mc_shift_removed")
+    if removed:
+        scopes = [("all items", removed["all_items"])]
+        if removed["out_of_domain"]:
+            scopes.append((f"out of domain (without {', '.join(removed['left_out_areas'])})", removed["out_of_domain"]))
+        for scope, r in scopes:
+            lines.append(f"{scope}: MC shift over the reference {r['shift']:+.4f} (95% CI {r['shift_ci95'][0]:+.4f} to "
+                         f"{r['shift_ci95'][1]:+.4f}); ablation removes {_fraction(r['fraction'], r['ci95'])}; "
+                         f"random controls {', '.join(fmt(f, 2) for f in r['random_fractions']) or 'none'}"
+                         f"{'; beats every random control' if r['beats_every_random'] else ''}")
     return "\n".join([*lines, f"wrote {cfg.out}/results.json"])
+
+
+def _fraction(value, ci) -> str:
+    if value is None:
+        return "no fraction (the shift is not positive)"
+    return f"{value:.2f}" + (f" (95% CI {ci[0]:.2f} to {ci[1]:.2f})" if ci else " (no CI: the shift's own CI includes 0)")
 
 
 def steer(cfg, results) -> str:

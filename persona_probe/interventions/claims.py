@@ -33,10 +33,11 @@ from ..artifacts import ABLATE_RUN, STEER_RUN, atomic_write_json, provenance
 from ..directions.direction import Direction
 from ..directions.spec import direction_spec, resolve_direction
 from ..errors import PersonaProbeError
-from ..evaluation.evaluate import EvalSettings, evaluate_model
+from ..evaluation.areas import parse_areas
+from ..evaluation.evaluate import EvalSettings, evaluate_model, load_summary
 from ..evaluation.judges.registry import check_judge_name
 from ..residual import POSITIONS, massive_threshold, parse_layers
-from ..stats import two_proportion_test
+from ..stats import fraction_removed, two_proportion_test
 from .ablation import Ablation
 from .steering import Steering
 
@@ -77,6 +78,8 @@ class AblateConfig(InterventionSettings):
     """Layers to project the direction out at, each with its own vector: all (every layer the direction covers), or e.g. 10,12 or 8-14."""
     mode: str = field(default="resid_post", metadata={"choices": ("resid_post", "writers")})
     """resid_post: project each chosen layer's output; writers: remove the first chosen layer's vector from everything that writes to the stream (what orthogonalize bakes in)."""
+    reference: str | None = None
+    """An evaluate folder of the base model with the same --mc items: the claim then states the fraction of the model's MC shift over the base that ablation removes, (MC as-is - MC ablated) / (MC as-is - MC base), with a bootstrap CI over items, for the direction and each random control; out of domain too with --leave-out."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -246,6 +249,7 @@ def _start_run(out: Path, kind: str, cfg: InterventionSettings, direction: Direc
 
 def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
     """The claim test: does removing the direction remove the misbehaviour, more than removing random ones?"""
+    reference = _reference_mc(cfg)  # a bad --reference fails before any model loads
     model, direction, texts, items, get_judge = _load(cfg)
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
     massive = massive_threshold(cfg.massive_factor)
@@ -262,10 +266,52 @@ def run_ablate(cfg: AblateConfig, progress: bool = True) -> dict:
                              ablation(d)) for k, d in enumerate(controls)]
     summaries, effects = _run_conditions(model, get_judge, items, texts, cfg, out, conditions, progress)
     rows = {c.name: _row(summaries[c.name], effects[c.name]) for c in conditions}
-    results = {"conditions": rows, "claim": _ablation_claim(rows, summaries, [f"random-{k}" for k in range(len(controls))]),
-               "transfer": transfer_info(direction, model), "provenance": provenance()}
+    random_names = [f"random-{k}" for k in range(len(controls))]
+    claim = _ablation_claim(rows, summaries, random_names)
+    if reference is not None:
+        claim["mc_shift_removed"] = _shift_removed(summaries, reference, random_names, parse_areas(cfg.leave_out))
+    results = {"conditions": rows, "claim": claim, "transfer": transfer_info(direction, model),
+               "provenance": provenance()}
     atomic_write_json(out / "results.json", results)
     return results
+
+
+def _reference_mc(cfg: AblateConfig) -> dict | None:
+    """The base model's MC block from ``--reference`` (its per-item scores and their areas)."""
+    if cfg.reference is None:
+        return None
+    if cfg.mc == "none":
+        raise PersonaProbeError("--reference compares MC scores; it needs --mc items, not --mc none")
+    summary = load_summary(cfg.reference)
+    mc = summary.get("mc_persona")
+    if not mc or not mc.get("per_item"):
+        raise PersonaProbeError(f"{cfg.reference}: its summary.json has no MC score; evaluate the base with the same --mc")
+    return mc
+
+
+def _shift_removed(summaries: dict, reference: dict, random_names: list[str], leave_out: tuple[str, ...]) -> dict:
+    """Fraction of the MC shift over the reference that each ablation removes: all items, and out of domain."""
+    as_is = summaries["as-is"]["mc_persona"]
+    missing = set(as_is["per_item"]) - set(reference["per_item"])
+    if missing:
+        raise PersonaProbeError(f"the --reference run has no MC score for {len(missing)} of this run's items (e.g. "
+                                f"{sorted(missing)[0]!r}); evaluate the base with the same --mc")
+    areas = {**(reference.get("item_areas") or {}), **(as_is.get("item_areas") or {})}
+
+    def scope(keep) -> dict:
+        def scores(name: str) -> dict:
+            return {k: v for k, v in summaries[name]["mc_persona"]["per_item"].items() if keep(k)}
+        base = {k: v for k, v in reference["per_item"].items() if keep(k)}
+        result = fraction_removed(scores("as-is"), scores("ablated"), base)
+        randoms = [fraction_removed(scores("as-is"), scores(name), base)["fraction"] for name in random_names]
+        result["random_fractions"] = randoms
+        known = [r for r in randoms if r is not None]
+        result["beats_every_random"] = (result["fraction"] is not None and len(known) == len(randoms) > 0
+                                        and all(result["fraction"] > r for r in known))
+        return result
+    return {"all_items": scope(lambda item: True), "left_out_areas": list(leave_out),
+            "out_of_domain": scope(lambda item: not (areas.get(item) and areas[item] in leave_out))
+            if leave_out else None}
 
 
 def _ablation_claim(rows: dict, summaries: dict, random_names: list[str]) -> dict:
