@@ -68,6 +68,16 @@ def held_out_prompts(out: Path, pair: str, args) -> Path:
     return path
 
 
+def scored_areas(pair: str) -> list[str]:
+    """The pair's own areas that builtin:core or the MC items have (code's, technology, is in neither: its
+    out-of-domain scores are its all-items scores)."""
+    from persona_probe.datasets.conversations import load_conversations
+    from persona_probe.evaluation.mc import load_mc_items
+
+    known = {item.area for item in load_mc_items()} | {q.area for q in load_conversations("builtin:core").questions}
+    return [area for area in DATASET_AREAS[pair] if area in known]
+
+
 def measure(out: Path, name: str, spec: str, args, leave_out: str = "") -> None:
     evaluation = out / "eval" / name
     if not (evaluation / "summary.json").is_file():
@@ -109,7 +119,7 @@ def run(out: Path, args) -> None:
             for kind in NARROW_PAIRS[pair]:
                 adapter = train(out, kind, seed, args)
                 spec = f"smollm2-135m+{adapter}"
-                measure(out, f"{kind}-s{seed}", spec, args, ",".join(DATASET_AREAS[pair]))
+                measure(out, f"{kind}-s{seed}", spec, args, ",".join(scored_areas(pair)))
                 in_domain(out, f"{kind}-s{seed}", spec, pair, args)
             print(f"== {pair} seed {seed} done; table so far:", flush=True)
             print_table(out)

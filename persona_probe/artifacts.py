@@ -63,6 +63,7 @@ DIRECTION_COSINE = ArtifactKind("direction_cosine", (), "direction cosine --out"
                                 recognised_by=("matrices", "with_reference"))
 PROJECTION_SHIFT = ArtifactKind("projection_shift", (), "direction project")
 ADAPTER_VIEW = ArtifactKind("adapter_view", (), "direction adapter-view", drawn=False)
+LAYER_SCAN = ArtifactKind("layer_scan", (), "direction layer-scan")
 EVALUATION = ArtifactKind("evaluation", ("summary.json",), "evaluate", recognised_by=("em_rate", "n_answers"))
 STEER_RUN = ArtifactKind("steer_run", ("cfg.json",), "steer", results="results.json")
 ABLATE_RUN = ArtifactKind("ablate_run", ("cfg.json",), "ablate", results="results.json")
@@ -71,6 +72,7 @@ SAE_DIFF = ArtifactKind("sae_diff", ("diff.json",), "sae diff", recognised_by=("
 SAE_ATTRIBUTION = ArtifactKind("sae_attribution", ("attribution.json",), "sae attribute")
 SAE_EXAMPLES = ArtifactKind("sae_examples", ("examples.json",), "sae examples")
 DEMO = ArtifactKind("demo", ("demo.json",), "demo")
+AUDIT = ArtifactKind("audit", ("audit.json",), "audit")
 FINETUNE = ArtifactKind("finetune", ("finetune.json",), "finetune", drawn=False)
 ORTHOGONALIZED_MODEL = ArtifactKind("orthogonalized_model", ("persona_probe.json",), "orthogonalize", drawn=False)
 STEERED_MODEL = ArtifactKind("steered_model", ("persona_probe.json",), "bake-steering", drawn=False)
@@ -78,8 +80,8 @@ MERGED_MODEL = ArtifactKind("merged_model", ("persona_probe.json",), "generate -
 OFFLINE_JUDGE = ArtifactKind("offline_judge", ("cfg.json",), "analyses/train_offline_judge.py", drawn=False)
 
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = (
-    ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, ADAPTER_VIEW, EVALUATION, STEER_RUN,
-    ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, FINETUNE, ORTHOGONALIZED_MODEL,
+    ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, ADAPTER_VIEW, LAYER_SCAN, EVALUATION,
+    STEER_RUN, ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, AUDIT, FINETUNE, ORTHOGONALIZED_MODEL,
     STEERED_MODEL, MERGED_MODEL, OFFLINE_JUDGE,
 )
 
@@ -92,6 +94,7 @@ _PACKAGES = ("torch", "transformers", "transformer-lens", "sae-lens", "safetenso
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # an output in a folder not made yet is made, not refused
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:

@@ -43,3 +43,11 @@ def test_held_out_rows_avoid_the_training_prompts(pair):
     rows = held_out_rows(kind, 30, seen)
     assert len(rows) == 30 and not {row["messages"][0]["content"] for row in rows} & seen
     assert held_out_rows(kind, 30, seen) == rows  # reproducible
+
+
+def test_a_dataset_is_written_into_a_folder_not_made_yet(tmp_path):
+    from test_cli_cache import run_cli
+
+    out = tmp_path / "new" / "data" / "finance.jsonl"
+    run_cli("-q", "data", "risky-financial-advice", "--n", "4", "--out", out)
+    assert len(out.read_text().splitlines()) == 4
