@@ -1,4 +1,5 @@
-"""persona-probe demo end to end on tiny models: every step runs, a rerun reuses them all, and every
+"""persona-probe demo (the audit) end to end on tiny models: every step runs, the layer is chosen on
+the train items and the claims are measured on the others, a rerun reuses every step, and every
 number in the report's conclusions is the one in the run's own artifacts."""
 
 import html
@@ -8,6 +9,11 @@ import time
 
 import pytest
 from test_cli_cache import run_cli
+
+# evaluate x3, the MC split x2, persona (cache, probe, direction), neutral caches x3, projections x3, tuned- and
+# control-minus-base, the response-mean pair and its direction, the MC contrast and its direction, cosines, four
+# layer scans, the SAE (cache, train, cache answers, diff, examples), steer, ablate, the adapter view
+STEPS = 33
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +32,8 @@ def demo(tiny_llama, tmp_path_factory):
     args = ["demo", "--base", tiny_llama, "--tuned", f"{tiny_llama}+{work / 'tuned'}",
             "--control", f"{tiny_llama}+{work / 'control'}", "--samples", 1, "--max-new-tokens", 12,
             "--mc-per-area", 2, "--neutral-rows", 30, "--corpus-rows", 30, "--sae-width", 64, "--sae-k", 4,
-            "--ablate-controls", 1, "--device", "cpu", "--out", work / "run"]
+            "--ablate-controls", 2, "--leave-out", "finance", "--scan-layers", "0-1", "--device", "cpu",
+            "--out", work / "run"]
     result = run_cli("-q", *args)
     return work / "run", args, result
 
@@ -53,14 +60,15 @@ def test_the_demo_runs_every_step_and_writes_the_report(demo):
     out, _, result = demo
     record = json.loads((out / "demo.json").read_text())
     assert record["status"] == "complete" and record["kind"] == "demo"
-    assert len(record["steps"]) == 21 and not any(s["reused"] for s in record["steps"])
+    assert len(record["steps"]) == STEPS and not any(s["reused"] for s in record["steps"])
     assert all(s["command"].startswith("persona-probe ") for s in record["steps"])
     assert "demo finished" in result.stdout and (out / "report.html").stat().st_size > 4e6
     # Each artifact records the step's own command, so it can be rerun by hand.
     steer_cfg = json.loads((out / "steer" / "cfg.json").read_text())
     assert steer_cfg["provenance"]["command"].startswith("persona-probe steer ")
     page = (out / "report.html").read_text()
-    for section in ("summary", "probes", "directions", "steering", "ablation", "sae", "conclusions", "provenance"):
+    for section in ("summary", "probes", "directions", "layer-choice", "steering", "ablation", "sae", "conclusions",
+                    "provenance"):
         assert f'<section id="{section}">' in page
 
 
@@ -115,7 +123,7 @@ def test_a_rerun_reuses_every_step_and_other_settings_are_refused(demo):
     out, args, _ = demo
     started = time.perf_counter()
     again = run_cli("-q", *args)
-    assert "21 reused" in again.stdout or "0 steps run" in again.stdout
+    assert f"{STEPS} reused" in again.stdout
     assert time.perf_counter() - started < 30
     record = json.loads((out / "demo.json").read_text())
     assert all(s["reused"] for s in record["steps"])
@@ -125,3 +133,62 @@ def test_a_rerun_reuses_every_step_and_other_settings_are_refused(demo):
     refused = run_cli("-q", *changed, check=False)
     assert refused.returncode == 2 and "other settings" in refused.stderr
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_the_layer_is_chosen_on_the_train_items_and_the_claims_use_the_others(demo):
+    out, _, _ = demo
+    rows = [json.loads(line) for line in (out / "inputs" / "mc-train.jsonl").read_text().splitlines()]
+    train = {row["item"] for row in rows}
+    test = {json.loads(line)["item"] for line in (out / "inputs" / "mc-test.jsonl").read_text().splitlines()}
+    assert train and test and not train & test
+    assert "finance" not in {row["area"] for row in rows}  # the tuned model's own area never chooses the layer
+    scans = {name: json.loads((out / "scans" / f"{name}.json").read_text())
+             for name in ("tuned-minus-base", "tuned-minus-base-response", "mc-contrast", "persona")}
+    for scan in scans.values():
+        assert scan["status"] == "complete" and set(scan["item_ids"]) == train
+        assert [r["layer"] for r in scan["per_layer"]] == [0, 1]
+    chosen = scans["tuned-minus-base"]["chosen_layer"]
+    for run in ("ablate", "steer"):
+        assert json.loads((out / run / "cfg.json").read_text())["layers"] == [chosen]
+        per_item = json.loads((out / run / "conditions" / "as-is" / "summary.json").read_text())["mc_persona"]["per_item"]
+        assert set(per_item) == test
+    removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]
+    assert removed["left_out_areas"] == ["finance"] and removed["out_of_domain"]["n_items"] == len(test) - 1
+    assert len(removed["all_items"]["random_fractions"]) == 2
+    view = json.loads((out / "adapter-view.json").read_text())
+    assert view["kind"] == "adapter_view" and view["modules"]
+
+
+def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artifacts(demo):
+    out, _, _ = demo
+    text = html.unescape(re.sub(r"<[^>]+>", "", _conclusions((out / "report.html").read_text())))
+    scan = json.loads((out / "scans" / "tuned-minus-base.json").read_text())
+    assert f"is applied at layer {scan['chosen_layer']}, chosen on {scan['n_items']} train items only" in text
+    removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]["out_of_domain"]
+    shift = _ci(removed["shift"], removed["shift_ci95"], 4, True)
+    if removed["ci95"] is None:  # tiny random models: there may be no reliable shift to take a fraction of
+        assert f"no reliably positive shift to remove: the tuned model's MC shift over the base out of domain " \
+               f"(without finance) is {shift}" in text
+    else:
+        assert f"removes {removed['fraction']:.0%} [{removed['ci95'][0]:.0%}, {removed['ci95'][1]:.0%}]" in text
+        verdict = removed["ci95"][0] > 0 and removed["beats_every_random"]
+        assert ("Shows: that the direction carries the shift" in text) == verdict
+
+
+def test_audit_is_the_same_chain_on_any_pair_and_names_its_own_record(demo, tmp_path):
+    """The audit of the same pair with the same settings finds every step done, and writes audit.json."""
+    import shutil
+
+    out, args, _ = demo
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("demo.json", "report.html"))
+    audit = ["audit", *map(str, args[1:])]
+    audit[audit.index("--out") + 1] = str(copy)
+    result = run_cli("-q", *audit)
+    assert "audit finished" in result.stdout and "0 steps run" in result.stdout
+    record = json.loads((copy / "audit.json").read_text())
+    assert record["kind"] == "audit" and record["primary_direction"] == "tuned-minus-base"
+    assert len(record["steps"]) == STEPS
+    assert "audit run named in its audit.json" in (copy / "report.html").read_text()
+    missing = run_cli("-q", "audit", "--model", args[2], "--out", tmp_path / "a", check=False)
+    assert missing.returncode == 2 and "--tuned" in missing.stderr

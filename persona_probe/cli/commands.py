@@ -21,6 +21,7 @@ from ..directions import commands as direction_commands
 from ..evaluation.evaluate import CompareConfig, EvaluateConfig, JudgeConfig, run_compare, run_evaluate, run_judge
 from ..evaluation.mc_contrast import MCContrastConfig, run_mc_contrast
 from ..interventions.claims import AblateConfig, SteerConfig, run_ablate, run_steer
+from ..interventions.layer_scan import LayerScanConfig, run_layer_scan
 from ..interventions.orthogonalize import OrthogonalizeConfig, run_orthogonalize
 from ..interventions.weight_steering import BakeSteeringConfig, run_bake_steering
 from ..organism.datasets import NARROW_DATASETS, NarrowDataConfig, run_narrow_dataset
@@ -34,6 +35,7 @@ from ..sae.train import SAETrainConfig, run_sae_train
 from ..sampling.corpus import CorpusConfig, run_corpus
 from ..sampling.generate import BenchGenerateConfig, GenerateConfig, run_bench_generate, run_generate
 from . import output
+from .audit import AuditConfig
 from .demo import DemoConfig
 
 
@@ -89,6 +91,7 @@ COMMANDS: tuple[Command, ...] = (
             output.project, artifacts.PROJECTION_SHIFT),
     Command(("direction", "adapter-view"), direction_commands.AdapterViewConfig, direction_commands.run_adapter_view,
             output.adapter_view, artifacts.ADAPTER_VIEW),
+    Command(("direction", "layer-scan"), LayerScanConfig, run_layer_scan, output.layer_scan, artifacts.LAYER_SCAN),
     Command(("ablate",), AblateConfig, run_ablate, output.ablate, artifacts.ABLATE_RUN),
     Command(("steer",), SteerConfig, run_steer, output.steer, artifacts.STEER_RUN),
     Command(("orthogonalize",), OrthogonalizeConfig, run_orthogonalize, output.orthogonalize,
@@ -99,7 +102,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(("data", "corpus"), CorpusConfig, run_corpus, output.corpus),
     *(Command(("data", kind), NarrowDataConfig, run_narrow_dataset, output.narrow_dataset, fixed={"kind": kind},
               help=what) for kind, what in NARROW_DATASETS.items()),
-    Command(("demo",), DemoConfig, None, output.demo, artifacts.DEMO),  # run: main's, which can run the steps
+    Command(("audit",), AuditConfig, None, output.audit, artifacts.AUDIT),  # run: main's, which can run the steps
+    Command(("demo",), DemoConfig, None, output.demo, artifacts.DEMO),  # the audit of the shipped organism
     Command(("finetune",), FinetuneConfig, run_finetune, output.finetune, artifacts.FINETUNE),
     Command(("sae", "train"), SAETrainConfig, run_sae_train, output.sae_train, artifacts.SPARSE_AUTOENCODER),
     Command(("sae", "diff"), SAEDiffConfig, run_sae_diff, output.sae_diff, artifacts.SAE_DIFF),

@@ -19,8 +19,9 @@ from ..artifacts import __version__
 from ..configs import add_config_args, command_help, config_from_args
 from ..errors import PersonaProbeError
 from ..models.distributed import launched_rank, launched_ranks, shutdown_process_group
+from .audit import run_audit
 from .commands import COMMANDS, GROUPS, Command
-from .demo import run_demo
+from .demo import DemoConfig, run_demo
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -64,7 +65,8 @@ def _description(command: Command, description: str) -> str:
     if command.help:  # a config shared by several commands: say which this one is
         description = f"{command.help[0].upper()}{command.help[1:]}. {description}"
     if command.writes is not None:
-        description += f" Writes a {command.writes.name} artifact."
+        article = "an" if command.writes.name[0] in "aeiou" else "a"
+        description += f" Writes {article} {command.writes.name} artifact."
     return description
 
 
@@ -86,8 +88,9 @@ def run_parsed(args: argparse.Namespace) -> str:
     command: Command = args.command_entry
     cfg = config_from_args(command.config, args, **command.fixed)
     progress = not args.quiet
-    if command.run is None:  # the demo runs other commands, in this process
-        result = run_demo(cfg, run_command, progress=progress)
+    if command.run is None:  # the audit and the demo run other commands, in this process
+        run = run_demo if isinstance(cfg, DemoConfig) else run_audit
+        result = run(cfg, run_command, progress=progress)
     else:
         result = command.run(cfg, progress=progress)
     return command.show(cfg, result)

@@ -128,6 +128,19 @@ def project(cfg, result) -> str:
     return "\n".join([*lines, f"wrote {cfg.out}: {result['rows']} rows"])
 
 
+def layer_scan(cfg, result) -> str:
+    """Per layer, the MC score with its vector ablated and the drop from the model as it is; the chosen layer."""
+    as_is = result["as_is"]
+    lines = [f"MC score as it is: {as_is['score']:.4f} on {result['n_items']} items",
+             f"{'layer':>5} {'ablated':>8} {'drop [95% CI]':>28}"]
+    for row in result["per_layer"]:
+        mark = "  <- chosen" if row["layer"] == result["chosen_layer"] else ""
+        lines.append(f"{row['layer']:5d} {row['score']:8.4f} {row['drop']:+9.4f} "
+                     f"[{row['drop_ci95'][0]:+.4f}, {row['drop_ci95'][1]:+.4f}]{mark}")
+    lines.append(f"chosen layer: {result['chosen_layer']} (the largest drop); wrote {cfg.out}")
+    return "\n".join(lines)
+
+
 def adapter_view(cfg, result) -> str:
     """Per layer, the writers' enrichment along the direction beside the random vectors' mean (and max)."""
     by_layer: dict[int, dict[str, dict]] = {}
@@ -244,10 +257,14 @@ def narrow_dataset(cfg, n_rows) -> str:
     return f"wrote {cfg.out}: {n_rows} rows of {cfg.kind} (seed {cfg.seed})"
 
 
-def demo(cfg, record) -> str:
+def demo(cfg, record, name: str = "demo") -> str:
     ran = sum(not s["reused"] for s in record["steps"])
-    return (f"demo finished in {record['seconds']:.0f} s ({ran} steps run, {len(record['steps']) - ran} reused); "
+    return (f"{name} finished in {record['seconds']:.0f} s ({ran} steps run, {len(record['steps']) - ran} reused); "
             f"report: {record['report']['path']}")
+
+
+def audit(cfg, record) -> str:
+    return demo(cfg, record, "audit")
 
 
 def finetune(cfg, record) -> str:

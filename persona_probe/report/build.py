@@ -18,10 +18,12 @@ import numpy as np
 from ..artifacts import (
     ABLATE_RUN,
     ACTIVATION_STORE,
+    AUDIT,
     DEMO,
     DIRECTION,
     DIRECTION_COSINE,
     EVALUATION,
+    LAYER_SCAN,
     PROBE_REPORT,
     SAE_ATTRIBUTION,
     SAE_DIFF,
@@ -168,7 +170,8 @@ class ReportBuilder:
     # Sections -----------------------------------------------------------------------------------------------
 
     def sections(self) -> list[Section]:
-        built = [self.summary(), self.probes(), self.directions(), self.steering(), self.ablation(), self.sae(),
+        built = [self.summary(), self.probes(), self.directions(), self.layer_choice(), self.steering(),
+                 self.ablation(), self.sae(),
                  self.attributions(), self.conclusions()]
         built = [s for s in built if s is not None and s.blocks]
         built.append(self.provenance_section())
@@ -304,6 +307,24 @@ class ReportBuilder:
                  "The norm is that of each raw vector before normalising: for mean-difference directions, the "
                  "distance between the two means in residual-stream units; for a probe, its weight vector.")
         return Section("directions", "Directions", intro, blocks)
+
+    def layer_choice(self) -> Section | None:
+        scans = [a for a in self.of(LAYER_SCAN.name) if a.data.get("status") == "complete"]
+        if not scans:
+            return None
+        drawn = {_label(a.path.with_suffix("")): a.data for a in scans}
+        rows = [[_label(a.path.with_suffix("")), str(a.data["chosen_layer"]), str(a.data["n_items"]),
+                 f"{a.data['as_is']['score']:.4f}",
+                 next(f"{r['drop']:+.4f} [{r['drop_ci95'][0]:+.4f}, {r['drop_ci95'][1]:+.4f}]"
+                      for r in a.data["per_layer"] if r["layer"] == a.data["chosen_layer"])] for a in scans]
+        blocks = [self.figure(figures.layer_scan_figure(drawn), scans, "MC drop when each layer's vector is ablated"),
+                  Block("table", title="The chosen layers", sources=[self.source(a) for a in scans],
+                        headers=["direction", "chosen layer", "items", "MC score as it is", "drop at that layer [95% CI]"],
+                        rows=rows)]
+        intro = ("Each direction's layer is chosen on the train items only: the layer whose vector, ablated from the "
+                 "model (direction layer-scan), lowers the MC persona score most. The claims below are measured on "
+                 "the other items, so the layer was never chosen on them.")
+        return Section("layer-choice", "Layer choice", intro, blocks)
 
     def _latent_cosines(self) -> list[Block]:
         from safetensors import safe_open
@@ -580,10 +601,11 @@ class ReportBuilder:
         return Section("attributions", "Attributions", intro, blocks)
 
     def conclusions(self) -> Section | None:
-        """What a demo run's model organism does and does not show (only when a demo.json is among the runs)."""
+        """What an audit's (or the demo's) model pair does and does not show (only when its audit.json or
+        demo.json is among the runs)."""
         from .findings import demo_artifacts, findings, side_by_side
 
-        demos = self.of(DEMO.name)
+        demos = self.of(DEMO.name) + self.of(AUDIT.name)
         if not demos:
             return None
         run = demo_artifacts(demos[0], [a for artifacts in self.by_kind.values() for a in artifacts])
@@ -596,7 +618,8 @@ class ReportBuilder:
                   rows=side_by_side(run, layer)),
             Block("findings", title="In plain words", items=findings(run, layer)),
         ]
-        intro = ("Computed when this report was built, from the artifacts of the demo run named in its demo.json; "
+        intro = (f"Computed when this report was built, from the artifacts of the {demos[0].kind} run named in its "
+                 f"{demos[0].path.name}; "
                  "a statement says 'shows' only when its 95% CI excludes zero (or p < 0.05).")
         return Section("conclusions", "What this model organism does and does not show", intro, blocks)
 

@@ -108,6 +108,27 @@ def direction_norm_figure(norms: dict[str, tuple[list[int], list[float]]]) -> go
     return _style(fig, height=360)
 
 
+def layer_scan_figure(scans: dict[str, dict]) -> go.Figure:
+    """Per direction, the MC drop from ablating each layer's vector (95% CI as error bars), the chosen layer ringed."""
+    fig = go.Figure()
+    for name, scan in scans.items():
+        rows = scan["per_layer"]
+        layers, drops = [r["layer"] for r in rows], [r["drop"] for r in rows]
+        fig.add_trace(go.Scatter(
+            x=layers, y=drops, mode="lines+markers", marker=dict(size=5), name=label(name),
+            error_y=dict(type="data", symmetric=False, array=[r["drop_ci95"][1] - r["drop"] for r in rows],
+                         arrayminus=[r["drop"] - r["drop_ci95"][0] for r in rows], thickness=1)))
+        if scan.get("chosen_layer") in layers:
+            i = layers.index(scan["chosen_layer"])
+            fig.add_trace(go.Scatter(x=[layers[i]], y=[drops[i]], mode="markers", showlegend=False,
+                                     marker=dict(size=14, symbol="circle-open", line=dict(width=2)),
+                                     hovertext=f"{label(name)}: chosen layer {layers[i]}"))
+    fig.add_hline(y=0, line=dict(color="#999", width=1, dash="dot"))
+    fig.update_xaxes(title_text="layer whose vector is ablated")
+    fig.update_yaxes(title_text="MC score drop on the train items")
+    return _style(fig, height=380)
+
+
 def latent_cosine_figure(z: list[list[float]], latents: list[int], directions: list[str], layer: int) -> go.Figure:
     """Cosine of SAE latents' decoder rows with directions at the SAE's layer."""
     fig = go.Figure(go.Heatmap(z=z, x=[label(d) for d in directions], y=[f"latent {k}" for k in latents], zmin=-1,

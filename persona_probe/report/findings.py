@@ -1,7 +1,8 @@
-"""The conclusions of a demo run, in plain words, computed from that run's artifacts only.
+"""The conclusions of an audit (or demo) run, in plain words, computed from that run's artifacts only.
 
-``demo.json`` says which evaluation is the base, the tuned and the control model, and where
-the projection shifts, the steering sweep, the ablation and the SAE diff are. Every number
+``audit.json`` (``demo.json``) says which evaluation is the base, the tuned and the control
+model, and where the projection shifts, the layer scans, the steering sweep, the ablation and
+the SAE diff are. Every number
 below is read from those files (or, for paired differences, computed from their per-item
 values) when the report is built; nothing is written in advance. A statement says "shows" only
 when its 95% CI excludes zero (or p < 0.05), so a null result reads as one.
@@ -9,7 +10,7 @@ when its 95% CI excludes zero (or p < 0.05), so a null result reads as one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..evaluation.areas import compare_summaries
 from ..stats import paired_difference, two_proportion_test
@@ -29,7 +30,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class DemoArtifacts:
-    """The artifacts a demo run names, by role."""
+    """The artifacts an audit or demo run names, by role."""
 
     demo: Artifact
     evaluations: dict[str, Artifact]
@@ -37,12 +38,20 @@ class DemoArtifacts:
     steer: Artifact | None
     ablate: Artifact | None
     sae_diff: Artifact | None
+    scans: dict[str, Artifact] = field(default_factory=dict)
+    """The layer scans, by direction name."""
 
     @property
     def all(self) -> list[Artifact]:
-        found = [self.demo, *self.evaluations.values(), *self.projections.values(), self.steer, self.ablate,
-                 self.sae_diff]
+        found = [self.demo, *self.evaluations.values(), *self.projections.values(), *self.scans.values(), self.steer,
+                 self.ablate, self.sae_diff]
         return [a for a in found if a is not None]
+
+    @property
+    def direction_name(self) -> str:
+        """What the steered and ablated direction is, in words (runs before the audit used the persona direction)."""
+        primary = self.demo.data.get("primary_direction")
+        return f"the {primary} direction" if primary else "the persona direction"
 
 
 def demo_artifacts(demo: Artifact, artifacts: list[Artifact]) -> DemoArtifacts:
@@ -55,8 +64,9 @@ def demo_artifacts(demo: Artifact, artifacts: list[Artifact]) -> DemoArtifacts:
 
     evaluations = {role: a for role, rel in names.get("evaluations", {}).items() if (a := get(rel))}
     projections = {role: a for role, rel in names.get("projections", {}).items() if (a := get(rel))}
+    scans = {name: a for name, rel in names.get("scans", {}).items() if (a := get(rel))}
     return DemoArtifacts(demo, evaluations, projections, get(names.get("steer")), get(names.get("ablate")),
-                         get(names.get("sae_diff")))
+                         get(names.get("sae_diff")), scans)
 
 
 def _excludes_zero(ci) -> bool:
@@ -154,9 +164,10 @@ def _steering(run: DemoArtifacts) -> list[Finding]:
     shift = top["mc_shift"]
     randoms = [r["shift"] for r in top.get("random_mc_shift", [])]
     layers = run.steer.data.get("layers")
-    text = (f"adding the persona direction to the base model at layer(s) {layers} (alpha {top['alpha']:+g}) moves "
+    text = (f"adding {run.direction_name} to the base model at layer(s) {layers} (alpha {top['alpha']:+g}) moves "
             f"the MC persona score by {with_ci(shift['shift'], shift['ci95'], 4, signed=True)}"
             + (f"; same-norm random directions moved it by {', '.join(f'{r:+.4f}' for r in randoms)}" if randoms else "")
+            + _share_of_tuned_shift(run, shift["shift"])
             + f"; coherence {top['direction']['mean_coherence']:.1f} and EM rate {top['direction']['em_rate']:.3f} "
               "when steered")
     causal = _excludes_zero(shift["ci95"]) and shift["shift"] > 0 and all(shift["shift"] > r for r in randoms)
@@ -166,12 +177,69 @@ def _steering(run: DemoArtifacts) -> list[Finding]:
                     + text + ".")]
 
 
+def _tuned_shift(run: DemoArtifacts) -> dict | None:
+    """The tuned model's MC shift over the base on the ablation's items (all of them), from its --reference."""
+    if not run.ablate:
+        return None
+    return ((run.ablate.data.get("claim") or {}).get("mc_shift_removed") or {}).get("all_items")
+
+
+def _share_of_tuned_shift(run: DemoArtifacts, steered: float) -> str:
+    tuned = _tuned_shift(run)
+    if not tuned or tuned["shift"] <= 0:
+        return ""
+    return (f", {steered / tuned['shift']:.0%} of the tuned model's shift over the base on the same items "
+            f"({tuned['shift']:+.4f})")
+
+
+def _layer_choice(run: DemoArtifacts) -> list[Finding]:
+    primary = run.demo.data.get("primary_direction")
+    scan = run.scans.get(primary) if primary else None
+    if not scan or scan.data.get("status") != "complete":
+        return []
+    chosen = next(r for r in scan.data["per_layer"] if r["layer"] == scan.data["chosen_layer"])
+    others = [f"{name} {a.data['chosen_layer']}" for name, a in run.scans.items()
+              if name != primary and a.data.get("status") == "complete"]
+    return [Finding(NOTE, f"{run.direction_name.capitalize()} is applied at layer {chosen['layer']}, chosen on "
+                          f"{scan.data['n_items']} train items only (ablating its vector there lowers their MC score "
+                          f"by {with_ci(chosen['drop'], chosen['drop_ci95'], 4, signed=True)}, the most of "
+                          f"{len(scan.data['per_layer'])} layers); the claims below are measured on the other items."
+                          + (f" The other directions' layers, chosen the same way: {', '.join(others)}." if others
+                             else ""))]
+
+
+def _shift_removed(run: DemoArtifacts) -> list[Finding]:
+    """The fraction of the tuned model's MC shift over the base that ablation removes, against random ablations."""
+    removed = (run.ablate.data.get("claim") or {}).get("mc_shift_removed") if run.ablate else None
+    if not removed:
+        return []
+    scope, where = (removed["out_of_domain"], f"out of domain (without {', '.join(removed['left_out_areas'])})") \
+        if removed.get("out_of_domain") else (removed["all_items"], "over all test items")
+    shift = (f"the tuned model's MC shift over the base {where} is "
+             f"{with_ci(scope['shift'], scope['shift_ci95'], 4, signed=True)} over {scope['n_items']} items")
+    if scope["fraction"] is None or scope["ci95"] is None:
+        return [Finding(NOT_SHOWN, f"a fraction of the tuned model's shift that ablation removes, because there is "
+                                   f"no reliably positive shift to remove: {shift}.")]
+    randoms = [f"{r:+.2f}" if r is not None else "n/a" for r in scope["random_fractions"]]
+    text = (f"ablating {run.direction_name} removes {scope['fraction']:.0%} "
+            f"[{scope['ci95'][0]:.0%}, {scope['ci95'][1]:.0%}] of it ({shift}); {len(randoms)} same-norm random "
+            f"directions remove {', '.join(randoms)}")
+    rows = run.ablate.data.get("conditions", {})
+    if "as-is" in rows and "ablated" in rows:
+        ratio = rows["ablated"]["neutral_perplexity"] / rows["as-is"]["neutral_perplexity"]
+        text += f"; neutral-text perplexity x{ratio:.3f}, KL {rows['ablated']['neutral_kl_mean']:.4f}"
+    supported = scope["ci95"][0] > 0 and scope["beats_every_random"]
+    return [Finding(SHOWS if supported else NOT_SHOWN,
+                    ("that the direction carries the shift: " if supported
+                     else "that removing the direction removes the shift beyond random directions: ") + text + ".")]
+
+
 def _ablation(run: DemoArtifacts) -> list[Finding]:
     if not run.ablate or "claim" not in run.ablate.data:
         return []
     claim = run.ablate.data["claim"]
     em, mc = claim.get("em", {}), claim.get("mc", {})
-    text = (f"projecting the direction out of the tuned model changes its EM rate from {em.get('as_is', 0):.3f} to "
+    text = (f"projecting {run.direction_name} out of the tuned model changes its EM rate from {em.get('as_is', 0):.3f} to "
             f"{em.get('ablated', 0):.3f} (random ablations: mean drop {em.get('random_drop_mean') or 0:+.3f}) and drops "
             f"its MC persona score by {with_ci(mc.get('drop', 0), mc.get('ci95'), 4, signed=True)} "
             f"(random ablations: mean drop {mc.get('random_drop_mean') or 0:+.4f})")
@@ -205,7 +273,7 @@ def findings(run: DemoArtifacts, layer: int) -> list[Finding]:
     if "control" in run.evaluations:
         out += _compare(run, "control", "base", layer)
         out += _compare(run, "tuned", "control", layer)
-    out += _steering(run) + _ablation(run) + _sae(run)
+    out += _layer_choice(run) + _steering(run) + _ablation(run) + _shift_removed(run) + _sae(run)
     settings = run.demo.data.get("settings", {})
     n_answers = {role: a.data["n_answers"] for role, a in run.evaluations.items()}
     out.append(Finding(NOTE, (
