@@ -73,6 +73,7 @@ SAE_ATTRIBUTION = ArtifactKind("sae_attribution", ("attribution.json",), "sae at
 SAE_EXAMPLES = ArtifactKind("sae_examples", ("examples.json",), "sae examples")
 DEMO = ArtifactKind("demo", ("demo.json",), "demo")
 AUDIT = ArtifactKind("audit", ("audit.json",), "audit")
+NARROW_SCAN = ArtifactKind("narrow_scan", (), "data scan")
 FINETUNE = ArtifactKind("finetune", ("finetune.json",), "finetune", drawn=False)
 ORTHOGONALIZED_MODEL = ArtifactKind("orthogonalized_model", ("persona_probe.json",), "orthogonalize", drawn=False)
 STEERED_MODEL = ArtifactKind("steered_model", ("persona_probe.json",), "bake-steering", drawn=False)
@@ -81,8 +82,8 @@ OFFLINE_JUDGE = ArtifactKind("offline_judge", ("cfg.json",), "analyses/train_off
 
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = (
     ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, ADAPTER_VIEW, LAYER_SCAN, EVALUATION,
-    STEER_RUN, ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, AUDIT, FINETUNE, ORTHOGONALIZED_MODEL,
-    STEERED_MODEL, MERGED_MODEL, OFFLINE_JUDGE,
+    STEER_RUN, ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, AUDIT, NARROW_SCAN,
+    FINETUNE, ORTHOGONALIZED_MODEL, STEERED_MODEL, MERGED_MODEL, OFFLINE_JUDGE,
 )
 
 

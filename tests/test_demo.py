@@ -12,8 +12,9 @@ from test_cli_cache import run_cli
 
 # evaluate x3, the MC split x2, persona (cache, probe, direction), neutral caches x3, projections x3, tuned- and
 # control-minus-base, the response-mean pair and its direction, the MC contrast and its direction, cosines, four
-# layer scans, the SAE (cache, train, cache answers, diff, examples), steer, ablate, the adapter view
-STEPS = 33
+# layer scans, the SAE (cache, train, cache answers, diff, examples), steer, ablate, in domain (the base, the tuned
+# model as it is and ablated, the scanner), the adapter view
+STEPS = 36
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,8 @@ def demo(tiny_llama, tmp_path_factory):
     args = ["demo", "--base", tiny_llama, "--tuned", f"{tiny_llama}+{work / 'tuned'}",
             "--control", f"{tiny_llama}+{work / 'control'}", "--samples", 1, "--max-new-tokens", 12,
             "--mc-per-area", 2, "--neutral-rows", 30, "--corpus-rows", 30, "--sae-width", 64, "--sae-k", 4,
-            "--ablate-controls", 2, "--leave-out", "finance", "--scan-layers", "0-1", "--device", "cpu",
+            "--ablate-controls", 2, "--leave-out", "finance", "--scan-layers", "0-1", "--domain", "insecure-code",
+            "--in-domain-rows", 4, "--in-domain-tokens", 8, "--device", "cpu",
             "--out", work / "run"]
     result = run_cli("-q", *args)
     return work / "run", args, result
@@ -155,6 +157,13 @@ def test_the_layer_is_chosen_on_the_train_items_and_the_claims_use_the_others(de
     removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]
     assert removed["left_out_areas"] == ["finance"] and removed["out_of_domain"]["n_items"] == len(test) - 1
     assert len(removed["all_items"]["random_fractions"]) == 2
+    scan = json.loads((out / "in-domain-scan.json").read_text())
+    assert scan["dataset"] == "insecure-code" and [f["n"] for f in scan["files"]] == [4, 4, 4]
+    assert scan["files"][0]["path"].endswith("ablate-in-domain/conditions/as-is/answers.jsonl")
+    held_out = [json.loads(line) for line in (out / "inputs" / "in-domain.jsonl").read_text().splitlines()]
+    trained = {json.loads(line)["messages"][0]["content"] for line in (out.parent / "code.jsonl").read_text().splitlines()}
+    assert len(held_out) == 4 and not {row["messages"][0]["content"] for row in held_out} & trained
+    assert json.loads((out / "demo.json").read_text())["in_domain"]["training_prompts_excluded"] == 16
     view = json.loads((out / "adapter-view.json").read_text())
     assert view["kind"] == "adapter_view" and view["modules"]
 
@@ -164,6 +173,10 @@ def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artif
     text = html.unescape(re.sub(r"<[^>]+>", "", _conclusions((out / "report.html").read_text())))
     scan = json.loads((out / "scans" / "tuned-minus-base.json").read_text())
     assert f"is applied at layer {scan['chosen_layer']}, chosen on {scan['n_items']} train items only" in text
+    files = json.loads((out / "in-domain-scan.json").read_text())["files"]
+    assert f"finds the narrow behaviour in {files[0]['rate']:.2f} ({files[0]['k']}/{files[0]['n']}) of the tuned " \
+           f"model's answers, {files[1]['rate']:.2f} ({files[1]['k']}/{files[1]['n']}) with the tuned-minus-base " \
+           "direction ablated" in text
     removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]["out_of_domain"]
     shift = _ci(removed["shift"], removed["shift_ci95"], 4, True)
     if removed["ci95"] is None:  # tiny random models: there may be no reliable shift to take a fraction of

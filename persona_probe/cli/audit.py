@@ -39,6 +39,7 @@ from typing import Callable, Iterator, Sequence
 from ..artifacts import AUDIT, DEMO, atomic_write_json, atomic_write_text, provenance
 from ..errors import PersonaProbeError
 from ..models.settings import DeviceSettings
+from ..organism.datasets import NARROW_DATASETS
 
 PRIMARY = "tuned-minus-base"
 """The chain's direction: ablated from the tuned model and added to the base."""
@@ -62,6 +63,12 @@ class AuditConfig(DeviceSettings):
     """A control fine-tune of the same base on harmless data of the same shape; none skips it."""
     leave_out: str = ""
     """Topic areas of the tuned model's own domain (comma-separated, e.g. finance,harmful_advice): the claims are also measured without them, and the layer is chosen without them."""
+    domain: str = field(default="", metadata={"choices": ("", *NARROW_DATASETS)})
+    """The narrow dataset the tuned model was trained on (e.g. risky-financial-advice): adds its held-out prompts, answered by the base and by the tuned model as it is and ablated, and read by its scanner (does the narrow behaviour survive the ablation?)."""
+    in_domain_rows: int = 24
+    """Held-out prompts of --domain (never in the adapter's training file, when its finetune.json names one)."""
+    in_domain_tokens: int = 96
+    """Longest in-domain answer, in tokens."""
     layer: int = -1
     """The layer of the SAE and of the projection shifts; -1 is the middle layer (each direction's intervention layer is chosen by its scan)."""
     scan_layers: str = "all"
@@ -262,11 +269,54 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
                       "--mc", str(inputs / "mc-test.jsonl"), "--out", str(out / "ablate")),
              out / "ablate" / "results.json"),
     ]
+    if cfg.domain:
+        steps += in_domain_steps(cfg, out, evaluation)
     if is_lora_adapter(cfg.tuned):
         steps.append(Step(f"adapter view: where the tuned adapter's update writes {PRIMARY}",
                           ("direction", "adapter-view", "--adapter", cfg.tuned, "--direction", str(directions / PRIMARY),
                            "--out", str(out / "adapter-view.json"), "--overwrite"), out / "adapter-view.json"))
     return steps
+
+
+def in_domain_steps(cfg: AuditConfig, out: Path, evaluation: tuple[str, ...]) -> list[Step]:
+    """The narrow behaviour on held-out prompts of the tuned model's own domain: base, tuned, tuned ablated."""
+    prompts = str(out / "inputs" / "in-domain.jsonl")
+    sampling = ("--data", prompts, "--samples", "1", "--max-new-tokens", str(cfg.in_domain_tokens), "--mc", "none",
+                "--device", cfg.device)
+    ablated = out / "ablate-in-domain" / "conditions"
+    return [
+        Step(f"the base model on held-out {cfg.domain} prompts", ("evaluate", "--model", cfg.base, *sampling,
+                                                                  "--out", str(out / "in-domain" / "base")),
+             out / "in-domain" / "base" / "summary.json"),
+        Step(f"the tuned model on the same prompts, as it is and with {PRIMARY} ablated at its layer",
+             lambda: ("ablate", "--model", cfg.tuned, "--direction", str(out / "directions" / PRIMARY),
+                      "--layers", str(chosen_layer(out / "scans" / f"{PRIMARY}.json")), "--mode", "writers",
+                      "--controls", "0", *sampling, "--out", str(out / "ablate-in-domain")),
+             out / "ablate-in-domain" / "results.json"),
+        Step(f"the {cfg.domain} scanner on those answers: does the narrow behaviour survive the ablation?",
+             ("data", "scan", "--kind", cfg.domain, "--answers", str(ablated / "as-is" / "answers.jsonl"),
+              "--answers", str(ablated / "ablated" / "answers.jsonl"),
+              "--answers", str(out / "in-domain" / "base" / "answers.jsonl"),
+              "--out", str(out / "in-domain-scan.json"), "--overwrite"), out / "in-domain-scan.json"),
+    ]
+
+
+def training_prompts(spec: str) -> set[str] | None:
+    """The user prompts of the adapter's training file (named in its finetune.json), or None if unknown."""
+    from ..directions.adapter_view import adapter_folder
+
+    if not is_lora_adapter(spec):
+        return None
+    record = adapter_folder(spec) / "finetune.json"
+    data = Path(json.loads(record.read_text())["data"]["path"]) if record.is_file() else None
+    if data is None or not data.is_file():
+        return None
+    prompts = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            messages = json.loads(line)["messages"]
+            prompts.add(next(m["content"] for m in messages if m["role"] == "user"))
+    return prompts
 
 
 def write_inputs(cfg: AuditConfig, folder: Path) -> None:
@@ -299,6 +349,11 @@ def write_inputs(cfg: AuditConfig, folder: Path) -> None:
         write_chat_jsonl(neutral, folder / "neutral-responses.jsonl", with_ids=True)
     if not (folder / "corpus.jsonl").is_file():
         write_chat_jsonl(corpus[: cfg.corpus_rows], folder / "corpus.jsonl", with_ids=True)
+    if cfg.domain and not (folder / "in-domain.jsonl").is_file():
+        from ..organism.datasets import held_out_rows
+
+        rows = held_out_rows(cfg.domain, cfg.in_domain_rows, training_prompts(cfg.tuned) or set())
+        atomic_write_text(folder / "in-domain.jsonl", "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 @contextmanager
@@ -344,6 +399,10 @@ def run_audit(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], pr
     steps = plan(cfg, n_layers)
     write_inputs(cfg, out / "inputs")
     roles = {"base": cfg.base, "tuned": cfg.tuned, **({"control": cfg.control} if cfg.control != "none" else {})}
+    in_domain = None
+    if cfg.domain:  # how many training prompts the held-out ones avoid (None: the training file is not at hand)
+        known = training_prompts(cfg.tuned)
+        in_domain = {"dataset": cfg.domain, "training_prompts_excluded": None if known is None else len(known)}
     record = {"kind": kind.name, "settings": _settings(cfg), "status": "running", "roles": roles,
               "layer": resolved_layer(cfg, n_layers), "primary_direction": PRIMARY,
               # Where each result is, relative to this file: the report's conclusions read exactly these.
@@ -351,7 +410,9 @@ def run_audit(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], pr
                             "projections": {name: f"projection-{name}.json" for name in projections(cfg)},
                             "scans": {name: f"scans/{name}.json" for name in SCANNED},
                             "steer": "steer/results.json", "ablate": "ablate/results.json",
-                            "sae_diff": "sae-diff/diff.json"},
+                            "sae_diff": "sae-diff/diff.json",
+                            **({"in_domain_scan": "in-domain-scan.json"} if cfg.domain else {})},
+              "in_domain": in_domain,
               "steps": [], "provenance": provenance()}
     began = time.perf_counter()
     for number, step in enumerate(steps, 1):

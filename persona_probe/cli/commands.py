@@ -24,7 +24,13 @@ from ..interventions.claims import AblateConfig, SteerConfig, run_ablate, run_st
 from ..interventions.layer_scan import LayerScanConfig, run_layer_scan
 from ..interventions.orthogonalize import OrthogonalizeConfig, run_orthogonalize
 from ..interventions.weight_steering import BakeSteeringConfig, run_bake_steering
-from ..organism.datasets import NARROW_DATASETS, NarrowDataConfig, run_narrow_dataset
+from ..organism.datasets import (
+    NARROW_DATASETS,
+    NarrowDataConfig,
+    NarrowScanConfig,
+    run_narrow_dataset,
+    run_narrow_scan,
+)
 from ..organism.finetune import FinetuneConfig, run_finetune
 from ..report import ReportConfig, run_report
 from ..sae.attribution import SAEAttributeConfig, run_sae_attribute
@@ -100,6 +106,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("data", "contrast"), ContrastConfig, run_contrast, output.contrast),
     Command(("data", "mc-contrast"), MCContrastConfig, run_mc_contrast, output.mc_contrast),
     Command(("data", "corpus"), CorpusConfig, run_corpus, output.corpus),
+    Command(("data", "scan"), NarrowScanConfig, run_narrow_scan, output.narrow_scan, artifacts.NARROW_SCAN),
     *(Command(("data", kind), NarrowDataConfig, run_narrow_dataset, output.narrow_dataset, fixed={"kind": kind},
               help=what) for kind, what in NARROW_DATASETS.items()),
     Command(("audit",), AuditConfig, None, output.audit, artifacts.AUDIT),  # run: main's, which can run the steps

@@ -253,6 +253,17 @@ def corpus(cfg, path) -> str:
     return f"wrote {path}: {cfg.n} conversations"
 
 
+def narrow_scan(cfg, record) -> str:
+    """Each file's scanner rate, and its difference from the first file's."""
+    lines = [f"answers showing {record['pair']}'s narrow behaviour ({record['dataset']} scanner):"]
+    for f in record["files"]:
+        against = f.get("vs_first")
+        versus = "" if not against else f"  {against['difference']:+.3f} vs the first (p = {against['p_value']:.3g})"
+        lines.append(f"  {f['rate']:.3f} [{f['ci95'][0]:.3f}, {f['ci95'][1]:.3f}] ({f['k']}/{f['n']})  {f['path']}{versus}")
+    lines.append(f"wrote {cfg.out}")
+    return "\n".join(lines)
+
+
 def narrow_dataset(cfg, n_rows) -> str:
     return f"wrote {cfg.out}: {n_rows} rows of {cfg.kind} (seed {cfg.seed})"
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..artifacts import atomic_write_text, claim_output_file
+from ..artifacts import (
+    NARROW_SCAN,
+    atomic_write_json,
+    atomic_write_text,
+    claim_output_file,
+    json_of_kind,
+    provenance,
+    sha256_file,
+)
 from ..datasets.conversations import is_chat_jsonl
 from ..errors import DataError
 from .advice import DOMAINS as ADVICE_DOMAINS
@@ -101,3 +110,58 @@ def run_narrow_dataset(cfg: NarrowDataConfig, progress: bool = True) -> int:
     rows = narrow_dataset(cfg.kind, cfg.n, cfg.seed)
     atomic_write_text(cfg.out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
     return len(rows)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NarrowScanConfig:
+    """Scan answers with a narrow dataset's own scanner: how often they show its narrow behaviour.
+
+    For each answers JSONL (from generate, evaluate, or an ablate or steer condition), the share of answers in which the pair's scanner finds its behaviour (weakness classes for code, harmful-advice patterns for advice), with a Wilson CI; each file after the first is compared with the first (two-proportion z-test). On held-out prompts of a fine-tune's own domain, it says whether the narrow behaviour survives an intervention."""
+
+    kind: str = field(metadata={"choices": tuple(NARROW_DATASETS)})
+    """The narrow dataset whose scanner reads the answers (the two kinds of a pair share one)."""
+    answers: tuple[str, ...] = field(metadata={"repeat": True})
+    """An answers JSONL (rows with an "answer"); repeat for several, the first being the reference."""
+    out: str
+    """JSON file to write."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
+
+
+def scan_answers(kind: str, path: str | Path) -> dict:
+    """The scanner's rate on one answers file: ``k`` of ``n`` answers show the narrow behaviour."""
+    from ..stats import wilson_ci
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"--answers {path}: no such file; give an answers JSONL (from generate, evaluate, ablate)")
+    k = n = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            answer = json.loads(line)["answer"]
+        except (ValueError, KeyError, TypeError):
+            raise DataError(f"{path}, line {number}: not an answer row (a JSON object with an \"answer\")") from None
+        n += 1
+        k += bool(narrow_markers(kind, answer))
+    if not n:
+        raise DataError(f"{path}: no answers to scan")
+    return {"path": str(path), "sha256": sha256_file(path), "k": k, "n": n, "rate": k / n,
+            "ci95": list(wilson_ci(k, n))}
+
+
+def run_narrow_scan(cfg: NarrowScanConfig, progress: bool = True) -> dict:
+    """Scan every answers file; writes and returns the ``narrow_scan`` record."""
+    from ..stats import two_proportion_test
+
+    claim_output_file(cfg.out, cfg.overwrite, json_of_kind(NARROW_SCAN), NARROW_SCAN.name)
+    files = [scan_answers(cfg.kind, path) for path in cfg.answers]
+    first = files[0]
+    for other in files[1:]:
+        test = two_proportion_test(first["k"], first["n"], other["k"], other["n"])
+        other["vs_first"] = {"difference": test.difference, "p_value": test.p_value}
+    record = {"kind": NARROW_SCAN.name, "dataset": cfg.kind, "pair": pair_of(cfg.kind), "files": files,
+              "provenance": provenance()}
+    atomic_write_json(cfg.out, record)
+    return record

@@ -40,11 +40,13 @@ class DemoArtifacts:
     sae_diff: Artifact | None
     scans: dict[str, Artifact] = field(default_factory=dict)
     """The layer scans, by direction name."""
+    in_domain_scan: Artifact | None = None
+    """The narrow scanner on held-out in-domain answers: tuned as it is, ablated, base."""
 
     @property
     def all(self) -> list[Artifact]:
         found = [self.demo, *self.evaluations.values(), *self.projections.values(), *self.scans.values(), self.steer,
-                 self.ablate, self.sae_diff]
+                 self.ablate, self.sae_diff, self.in_domain_scan]
         return [a for a in found if a is not None]
 
     @property
@@ -66,7 +68,7 @@ def demo_artifacts(demo: Artifact, artifacts: list[Artifact]) -> DemoArtifacts:
     projections = {role: a for role, rel in names.get("projections", {}).items() if (a := get(rel))}
     scans = {name: a for name, rel in names.get("scans", {}).items() if (a := get(rel))}
     return DemoArtifacts(demo, evaluations, projections, get(names.get("steer")), get(names.get("ablate")),
-                         get(names.get("sae_diff")), scans)
+                         get(names.get("sae_diff")), scans, get(names.get("in_domain_scan")))
 
 
 def _excludes_zero(ci) -> bool:
@@ -234,6 +236,27 @@ def _shift_removed(run: DemoArtifacts) -> list[Finding]:
                      else "that removing the direction removes the shift beyond random directions: ") + text + ".")]
 
 
+def _in_domain(run: DemoArtifacts) -> list[Finding]:
+    """Does the narrow behaviour survive the ablation that targets the general one?"""
+    if not run.in_domain_scan:
+        return []
+    scan = run.in_domain_scan.data
+    tuned, ablated, base = scan["files"][:3]
+
+    def rate(f: dict) -> str:
+        return f"{f['rate']:.2f} ({f['k']}/{f['n']})"
+    removal = two_proportion_test(tuned["k"], tuned["n"], ablated["k"], ablated["n"])
+    survival = two_proportion_test(base["k"], base["n"], ablated["k"], ablated["n"])
+    text = (f"on held-out prompts of the fine-tune's own domain ({scan['pair']}), the {scan['dataset']} scanner finds "
+            f"the narrow behaviour in {rate(tuned)} of the tuned model's answers, {rate(ablated)} with "
+            f"{run.direction_name} ablated (p = {removal.p_value:.3g} against as-is) and {rate(base)} of the base's "
+            f"(p = {survival.p_value:.3g} against ablated)")
+    survives = survival.p_value < 0.05 and survival.difference > 0
+    return [Finding(SHOWS if survives else NOT_SHOWN,
+                    ("that the narrow behaviour survives the ablation: " if survives
+                     else "that the narrow behaviour survives the ablation, above the base's: ") + text + ".")]
+
+
 def _ablation(run: DemoArtifacts) -> list[Finding]:
     if not run.ablate or "claim" not in run.ablate.data:
         return []
@@ -273,7 +296,7 @@ def findings(run: DemoArtifacts, layer: int) -> list[Finding]:
     if "control" in run.evaluations:
         out += _compare(run, "control", "base", layer)
         out += _compare(run, "tuned", "control", layer)
-    out += _layer_choice(run) + _steering(run) + _ablation(run) + _shift_removed(run) + _sae(run)
+    out += _layer_choice(run) + _steering(run) + _ablation(run) + _shift_removed(run) + _in_domain(run) + _sae(run)
     settings = run.demo.data.get("settings", {})
     n_answers = {role: a.data["n_answers"] for role, a in run.evaluations.items()}
     out.append(Finding(NOTE, (
