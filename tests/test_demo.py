@@ -13,8 +13,8 @@ from test_cli_cache import run_cli
 # evaluate x3, the MC split x2, persona (cache, probe, direction), neutral caches x3, projections x3, tuned- and
 # control-minus-base, the response-mean pair and its direction, the MC contrast and its direction, cosines, four
 # layer scans, the SAE (cache, train, cache answers, diff, examples), steer, ablate, in domain (the base, the tuned
-# model as it is and ablated, the scanner), the adapter view
-STEPS = 36
+# model as it is and ablated, the scanner), the adapter view; one transfer model (cache, direction, cosines, ablate)
+STEPS = 40
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,7 @@ def demo(tiny_llama, tmp_path_factory):
             "--control", f"{tiny_llama}+{work / 'control'}", "--samples", 1, "--max-new-tokens", 12,
             "--mc-per-area", 2, "--neutral-rows", 30, "--corpus-rows", 30, "--sae-width", 64, "--sae-k", 4,
             "--ablate-controls", 2, "--leave-out", "finance", "--scan-layers", "0-1", "--domain", "insecure-code",
+            "--transfer", f"{tiny_llama}+{work / 'control'}", "--transfer-controls", 1,
             "--in-domain-rows", 4, "--in-domain-tokens", 8, "--device", "cpu",
             "--out", work / "run"]
     result = run_cli("-q", *args)
@@ -166,6 +167,11 @@ def test_the_layer_is_chosen_on_the_train_items_and_the_claims_use_the_others(de
     assert json.loads((out / "demo.json").read_text())["in_domain"]["training_prompts_excluded"] == 16
     view = json.loads((out / "adapter-view.json").read_text())
     assert view["kind"] == "adapter_view" and view["modules"]
+    transfer = json.loads((out / "transfer" / "transfer-1" / "cfg.json").read_text())
+    assert transfer["layers"] == [chosen] and transfer["config"]["model"].endswith("control")
+    assert transfer["transfer"]["same_model"] is False  # found on the tuned model, applied to another fine-tune
+    cosine = json.loads((out / "cosine-transfer.json").read_text())
+    assert cosine["reference"].endswith("tuned-minus-base") and len(cosine["with_reference"]) == 2
 
 
 def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artifacts(demo):
@@ -177,6 +183,11 @@ def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artif
     assert f"finds the narrow behaviour in {files[0]['rate']:.2f} ({files[0]['k']}/{files[0]['n']}) of the tuned " \
            f"model's answers, {files[1]['rate']:.2f} ({files[1]['k']}/{files[1]['n']}) with the tuned-minus-base " \
            "direction ablated" in text
+    cosine = json.loads((out / "cosine-transfer.json").read_text())["with_reference"]
+    layer = str(scan["chosen_layer"])
+    assert f"transfer-1-minus-base {cosine[next(k for k in cosine if 'transfer-1' in k)][layer]:+.3f}" in text
+    spec = json.loads((out / "demo.json").read_text())["transfer"]["transfer-1"]
+    assert f"transfer-1 ({spec})'s MC shift over the base" in text  # the transfer model's own fraction statement
     removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]["out_of_domain"]
     shift = _ci(removed["shift"], removed["shift_ci95"], 4, True)
     if removed["ci95"] is None:  # tiny random models: there may be no reliable shift to take a fraction of

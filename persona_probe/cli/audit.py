@@ -63,6 +63,10 @@ class AuditConfig(DeviceSettings):
     """A control fine-tune of the same base on harmless data of the same shape; none skips it."""
     leave_out: str = ""
     """Topic areas of the tuned model's own domain (comma-separated, e.g. finance,harmful_advice): the claims are also measured without them, and the layer is chosen without them."""
+    transfer: str = ""
+    """Other fine-tunes of the same base, comma-separated (other seeds, other datasets): the direction found on --tuned is ablated from each at its layer (the fraction of each one's MC shift removed), and each one's own tuned-minus-base direction is compared with it layer by layer (cosine)."""
+    transfer_controls: int = 3
+    """Same-norm random directions ablated from each --transfer model."""
     domain: str = field(default="", metadata={"choices": ("", *NARROW_DATASETS)})
     """The narrow dataset the tuned model was trained on (e.g. risky-financial-advice): adds its held-out prompts, answered by the base and by the tuned model as it is and ablated, and read by its scanner (does the narrow behaviour survive the ablation?)."""
     in_domain_rows: int = 24
@@ -142,6 +146,12 @@ def is_lora_adapter(spec: str) -> bool:
         return False
 
 
+def transfer_models(cfg: AuditConfig) -> dict[str, str]:
+    """The --transfer models by name: transfer-1, transfer-2, ..."""
+    specs = [spec.strip() for spec in cfg.transfer.split(",") if spec.strip()]
+    return {f"transfer-{k}": spec for k, spec in enumerate(specs, 1)}
+
+
 def chosen_layer(scan: Path) -> int:
     """The layer a finished ``direction layer-scan`` chose."""
     return int(json.loads(scan.read_text())["chosen_layer"])
@@ -208,6 +218,24 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
                            "--negative", str(stores / "neutral" / "base"), "--out", str(directions / "control-minus-base"),
                            "--overwrite"), directions / "control-minus-base" / "cfg.json"))
         compared.append(directions / "control-minus-base")
+    transfers = transfer_models(cfg)
+    for name, spec in transfers.items():
+        steps += [
+            Step(f"cache {name} ({spec}) on the neutral prompts",
+                 ("cache", "--model", spec, "--data", str(inputs / "neutral.jsonl"), "--pool", "last-prompt", *device,
+                  "--out", str(stores / "neutral" / name)), stores / "neutral" / name / "cfg.json"),
+            Step(f"{name}'s own fine-tuning direction: {name} - base on the same prompts",
+                 ("direction", "mean-diff", "--positive", str(stores / "neutral" / name),
+                  "--negative", str(stores / "neutral" / "base"), "--out", str(directions / f"{name}-minus-base"),
+                  "--overwrite"), directions / f"{name}-minus-base" / "cfg.json"),
+        ]
+    if transfers:
+        others = [directions / f"{name}-minus-base" for name in transfers]
+        if cfg.control != "none":
+            others.append(directions / "control-minus-base")
+        steps.append(Step(f"do the fine-tunes converge? cosines of {PRIMARY} with each other fine-tune's direction",
+                          ("direction", "cosine", str(directions / PRIMARY), *map(str, others),
+                           "--out", str(out / "cosine-transfer.json"), "--overwrite"), out / "cosine-transfer.json"))
     steps += [
         Step("cache the base and tuned models on neutral conversations, averaged over each response",
              ("cache", "--model", cfg.base, "--tuned", cfg.tuned, "--data", str(inputs / "neutral-responses.jsonl"),
@@ -269,6 +297,14 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
                       "--mc", str(inputs / "mc-test.jsonl"), "--out", str(out / "ablate")),
              out / "ablate" / "results.json"),
     ]
+    for name, spec in transfers.items():
+        steps.append(Step(f"transfer: {PRIMARY}, found on the tuned model, ablated from {name} ({spec})",
+                          lambda spec=spec, name=name: (
+                              "ablate", "--model", spec, "--direction", str(directions / PRIMARY),
+                              "--layers", str(chosen_layer(scans / f"{PRIMARY}.json")), "--mode", "writers",
+                              "--controls", str(cfg.transfer_controls), "--reference", str(out / "eval" / "base"),
+                              *evaluation, "--mc", str(inputs / "mc-test.jsonl"), "--out", str(out / "transfer" / name)),
+                          out / "transfer" / name / "results.json"))
     if cfg.domain:
         steps += in_domain_steps(cfg, out, evaluation)
     if is_lora_adapter(cfg.tuned):
@@ -411,7 +447,10 @@ def run_audit(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], pr
                             "scans": {name: f"scans/{name}.json" for name in SCANNED},
                             "steer": "steer/results.json", "ablate": "ablate/results.json",
                             "sae_diff": "sae-diff/diff.json",
-                            **({"in_domain_scan": "in-domain-scan.json"} if cfg.domain else {})},
+                            **({"in_domain_scan": "in-domain-scan.json"} if cfg.domain else {}),
+                            "transfer": {name: f"transfer/{name}/results.json" for name in transfer_models(cfg)},
+                            **({"cosine_transfer": "cosine-transfer.json"} if cfg.transfer.strip() else {})},
+              "transfer": transfer_models(cfg),
               "in_domain": in_domain,
               "steps": [], "provenance": provenance()}
     began = time.perf_counter()

@@ -42,11 +42,15 @@ class DemoArtifacts:
     """The layer scans, by direction name."""
     in_domain_scan: Artifact | None = None
     """The narrow scanner on held-out in-domain answers: tuned as it is, ablated, base."""
+    transfers: dict[str, Artifact] = field(default_factory=dict)
+    """The direction ablated from other fine-tunes (ablate runs), by name."""
+    cosine_transfer: Artifact | None = None
+    """Cosines of the direction with the other fine-tunes' own directions."""
 
     @property
     def all(self) -> list[Artifact]:
         found = [self.demo, *self.evaluations.values(), *self.projections.values(), *self.scans.values(), self.steer,
-                 self.ablate, self.sae_diff, self.in_domain_scan]
+                 self.ablate, self.sae_diff, self.in_domain_scan, *self.transfers.values(), self.cosine_transfer]
         return [a for a in found if a is not None]
 
     @property
@@ -67,8 +71,10 @@ def demo_artifacts(demo: Artifact, artifacts: list[Artifact]) -> DemoArtifacts:
     evaluations = {role: a for role, rel in names.get("evaluations", {}).items() if (a := get(rel))}
     projections = {role: a for role, rel in names.get("projections", {}).items() if (a := get(rel))}
     scans = {name: a for name, rel in names.get("scans", {}).items() if (a := get(rel))}
+    transfers = {name: a for name, rel in names.get("transfer", {}).items() if (a := get(rel))}
     return DemoArtifacts(demo, evaluations, projections, get(names.get("steer")), get(names.get("ablate")),
-                         get(names.get("sae_diff")), scans, get(names.get("in_domain_scan")))
+                         get(names.get("sae_diff")), scans, get(names.get("in_domain_scan")), transfers,
+                         get(names.get("cosine_transfer")))
 
 
 def _excludes_zero(ci) -> bool:
@@ -210,30 +216,56 @@ def _layer_choice(run: DemoArtifacts) -> list[Finding]:
                              else ""))]
 
 
-def _shift_removed(run: DemoArtifacts) -> list[Finding]:
-    """The fraction of the tuned model's MC shift over the base that ablation removes, against random ablations."""
-    removed = (run.ablate.data.get("claim") or {}).get("mc_shift_removed") if run.ablate else None
+def _shift_removed(run: DemoArtifacts, ablate: Artifact | None = None, subject: str = "the tuned model") -> list[Finding]:
+    """The fraction of a model's MC shift over the base that ablation removes, against random ablations."""
+    ablate = ablate or run.ablate
+    removed = (ablate.data.get("claim") or {}).get("mc_shift_removed") if ablate else None
     if not removed:
         return []
     scope, where = (removed["out_of_domain"], f"out of domain (without {', '.join(removed['left_out_areas'])})") \
         if removed.get("out_of_domain") else (removed["all_items"], "over all test items")
-    shift = (f"the tuned model's MC shift over the base {where} is "
+    shift = (f"{subject}'s MC shift over the base {where} is "
              f"{with_ci(scope['shift'], scope['shift_ci95'], 4, signed=True)} over {scope['n_items']} items")
     if scope["fraction"] is None or scope["ci95"] is None:
-        return [Finding(NOT_SHOWN, f"a fraction of the tuned model's shift that ablation removes, because there is "
+        return [Finding(NOT_SHOWN, f"a fraction of {subject}'s shift that ablation removes, because there is "
                                    f"no reliably positive shift to remove: {shift}.")]
     randoms = [f"{r:+.2f}" if r is not None else "n/a" for r in scope["random_fractions"]]
-    text = (f"ablating {run.direction_name} removes {scope['fraction']:.0%} "
-            f"[{scope['ci95'][0]:.0%}, {scope['ci95'][1]:.0%}] of it ({shift}); {len(randoms)} same-norm random "
-            f"directions remove {', '.join(randoms)}")
-    rows = run.ablate.data.get("conditions", {})
+    found_on = "" if ablate is run.ablate else " (found on the tuned model)"
+    text = (f"ablating {run.direction_name}{found_on} from {subject} removes {scope['fraction']:.0%} "
+            f"[{scope['ci95'][0]:.0%}, {scope['ci95'][1]:.0%}] of its shift ({shift}); {len(randoms)} same-norm "
+            f"random directions remove {', '.join(randoms) or 'nothing (none run)'}")
+    rows = ablate.data.get("conditions", {})
     if "as-is" in rows and "ablated" in rows:
         ratio = rows["ablated"]["neutral_perplexity"] / rows["as-is"]["neutral_perplexity"]
         text += f"; neutral-text perplexity x{ratio:.3f}, KL {rows['ablated']['neutral_kl_mean']:.4f}"
     supported = scope["ci95"][0] > 0 and scope["beats_every_random"]
+    claim = "that the direction carries the shift: " if ablate is run.ablate else "that the direction transfers: "
     return [Finding(SHOWS if supported else NOT_SHOWN,
-                    ("that the direction carries the shift: " if supported
-                     else "that removing the direction removes the shift beyond random directions: ") + text + ".")]
+                    (claim if supported else "that removing the direction removes the shift beyond random "
+                                             "directions: ") + text + ".")]
+
+
+def _transfer(run: DemoArtifacts) -> list[Finding]:
+    """The direction ablated from the other fine-tunes, and how closely their own directions agree with it."""
+    out = []
+    specs = run.demo.data.get("transfer") or {}
+    for name, ablate in run.transfers.items():
+        out += _shift_removed(run, ablate, f"{name} ({specs.get(name, '?')})")
+    scan = run.scans.get(run.demo.data.get("primary_direction") or "")
+    if run.cosine_transfer and scan and scan.data.get("status") == "complete":
+        layer = str(scan.data["chosen_layer"])
+        cosines = [f"{_label_of(name)} {values[layer]:+.3f}" for name, values in
+                   run.cosine_transfer.data.get("with_reference", {}).items() if values.get(layer) is not None]
+        if cosines:
+            out.append(Finding(NOTE, f"Do the fine-tunes converge? At layer {layer}, the cosine of "
+                                     f"{run.direction_name} with each other fine-tune's own direction (fine-tune minus "
+                                     f"base on the same prompts): {'; '.join(cosines)}. Soligo et al. found above 0.8 "
+                                     "between fine-tunes of one large model."))
+    return out
+
+
+def _label_of(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _in_domain(run: DemoArtifacts) -> list[Finding]:
@@ -296,7 +328,7 @@ def findings(run: DemoArtifacts, layer: int) -> list[Finding]:
     if "control" in run.evaluations:
         out += _compare(run, "control", "base", layer)
         out += _compare(run, "tuned", "control", layer)
-    out += _layer_choice(run) + _steering(run) + _ablation(run) + _shift_removed(run) + _in_domain(run) + _sae(run)
+    out += _layer_choice(run) + _steering(run) + _ablation(run) + _shift_removed(run) + _in_domain(run) + _transfer(run) + _sae(run)
     settings = run.demo.data.get("settings", {})
     n_answers = {role: a.data["n_answers"] for role, a in run.evaluations.items()}
     out.append(Finding(NOTE, (
