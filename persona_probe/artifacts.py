@@ -62,7 +62,7 @@ PROBE_REPORT = ArtifactKind("probe_report", ("cfg.json",), "probe")
 DIRECTION_COSINE = ArtifactKind("direction_cosine", (), "direction cosine --out",
                                 recognised_by=("matrices", "with_reference"))
 PROJECTION_SHIFT = ArtifactKind("projection_shift", (), "direction project")
-ADAPTER_VIEW = ArtifactKind("adapter_view", (), "direction adapter-view", drawn=False)
+ADAPTER_VIEW = ArtifactKind("adapter_view", (), "direction adapter-view")
 LAYER_SCAN = ArtifactKind("layer_scan", (), "direction layer-scan")
 EVALUATION = ArtifactKind("evaluation", ("summary.json",), "evaluate", recognised_by=("em_rate", "n_answers"))
 STEER_RUN = ArtifactKind("steer_run", ("cfg.json",), "steer", results="results.json")

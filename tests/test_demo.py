@@ -70,8 +70,8 @@ def test_the_demo_runs_every_step_and_writes_the_report(demo):
     steer_cfg = json.loads((out / "steer" / "cfg.json").read_text())
     assert steer_cfg["provenance"]["command"].startswith("persona-probe steer ")
     page = (out / "report.html").read_text()
-    for section in ("summary", "probes", "directions", "layer-choice", "steering", "ablation", "sae", "conclusions",
-                    "provenance"):
+    for section in ("summary", "probes", "directions", "layer-choice", "steering", "ablation", "adapter-view", "sae",
+                    "conclusions", "provenance"):
         assert f'<section id="{section}">' in page
 
 
@@ -186,6 +186,8 @@ def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artif
     cosine = json.loads((out / "cosine-transfer.json").read_text())["with_reference"]
     layer = str(scan["chosen_layer"])
     assert f"transfer-1-minus-base {cosine[next(k for k in cosine if 'transfer-1' in k)][layer]:+.3f}" in text
+    assert "Fraction of the MC shift over the base removed (out of domain)" in \
+        html.unescape((out / "report.html").read_text())
     spec = json.loads((out / "demo.json").read_text())["transfer"]["transfer-1"]
     assert f"transfer-1 ({spec})'s MC shift over the base" in text  # the transfer model's own fraction statement
     removed = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]["out_of_domain"]

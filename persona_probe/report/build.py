@@ -18,12 +18,14 @@ import numpy as np
 from ..artifacts import (
     ABLATE_RUN,
     ACTIVATION_STORE,
+    ADAPTER_VIEW,
     AUDIT,
     DEMO,
     DIRECTION,
     DIRECTION_COSINE,
     EVALUATION,
     LAYER_SCAN,
+    NARROW_SCAN,
     PROBE_REPORT,
     SAE_ATTRIBUTION,
     SAE_DIFF,
@@ -171,7 +173,7 @@ class ReportBuilder:
 
     def sections(self) -> list[Section]:
         built = [self.summary(), self.probes(), self.directions(), self.layer_choice(), self.steering(),
-                 self.ablation(), self.sae(),
+                 self.ablation(), self.adapter(), self.sae(),
                  self.attributions(), self.conclusions()]
         built = [s for s in built if s is not None and s.blocks]
         built.append(self.provenance_section())
@@ -467,12 +469,35 @@ class ReportBuilder:
             if em:
                 lines.append(f"EM drop: {fmt(em.get('drop'))} (p = {fmt(em.get('p_value'), 4)}); random ablations' "
                              f"mean drop {fmt(em.get('random_drop_mean'))}.")
+            lines += _fraction_lines(claim.get("mc_shift_removed"))
             if lines:
                 blocks.append(Block("text", text=" ".join(lines)))
+        for a in self.of(NARROW_SCAN.name):
+            rows = [["/".join(Path(f["path"]).parts[-3:]), with_ci(f["rate"], f["ci95"]), f"{f['k']}/{f['n']}",
+                     "" if "vs_first" not in f else f"{f['vs_first']['difference']:+.3f} (p = {f['vs_first']['p_value']:.3g})"]
+                    for f in a.data.get("files", [])]
+            blocks.append(Block("table", title=f"The narrow behaviour: the {a.data.get('dataset')} scanner on each set "
+                                               "of answers", sources=[self.source(a)],
+                                headers=["answers", "scanner rate [95% CI]", "answers flagged", "against the first"],
+                                rows=rows))
         intro = ("The claim test: the model as it is, with the direction projected out of the residual stream, and "
                  "with same-norm random directions projected out. A persona direction should cut the EM rate and the "
                  "MC score more than every random control, at a modest cost on neutral text.")
         return Section("ablation", "Ablation", intro, blocks)
+
+    def adapter(self) -> Section | None:
+        views = [a for a in self.of(ADAPTER_VIEW.name) if a.data.get("modules")]
+        if not views:
+            return None
+        blocks = []
+        for a in views:
+            direction = (a.data.get("direction") or {}).get("spec", "?")
+            blocks.append(self.figure(figures.adapter_view_figure(a.data), a,
+                                      f"Where {adapter_text(a.data.get('adapter'))} writes {_label(direction)}"))
+        intro = ("Each LoRA layer's update projected on the direction: the share of a writer's update (o_proj, "
+                 "down_proj) that lies along the direction, as a multiple of a random direction's share (1; d_model "
+                 "would be all of it). Dotted: the largest share among seeded random unit vectors at that layer.")
+        return Section("adapter-view", "Where the fine-tune writes the direction", intro, blocks)
 
     def sae(self) -> Section | None:
         blocks = []
@@ -634,6 +659,23 @@ class ReportBuilder:
         return Section("provenance", "Provenance", intro,
                        [Block("table", headers=["artifact", "kind", "sha256 (first 16)", "model", "toolkit",
                                                 "created", "command"], rows=rows)])
+
+
+def _fraction_lines(removed: dict | None) -> list[str]:
+    """The fraction of the shift over the reference that an ablation removes, as ablate --reference wrote it."""
+    lines = []
+    for name, scope in (("all items", (removed or {}).get("all_items")), ("out of domain", (removed or {}).get("out_of_domain"))):
+        if not scope:
+            continue
+        if scope["fraction"] is None or scope["ci95"] is None:
+            lines.append(f"Fraction of the MC shift over the base removed ({name}): not stated, the shift "
+                         f"{with_ci(scope['shift'], scope['shift_ci95'], 4)} is not reliably positive.")
+            continue
+        randoms = ", ".join("n/a" if r is None else f"{r:+.2f}" for r in scope["random_fractions"])
+        lines.append(f"Fraction of the MC shift over the base removed ({name}): {scope['fraction']:.2f} "
+                     f"[{scope['ci95'][0]:.2f}, {scope['ci95'][1]:.2f}]; random directions {randoms or 'none'}; "
+                     f"beats every random: {'yes' if scope['beats_every_random'] else 'no'}.")
+    return lines
 
 
 def render(sections: list[Section], settings: ReportSettings, run_dirs: list[str]) -> str:

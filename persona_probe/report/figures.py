@@ -129,6 +129,25 @@ def layer_scan_figure(scans: dict[str, dict]) -> go.Figure:
     return _style(fig, height=380)
 
 
+def adapter_view_figure(view: dict) -> go.Figure:
+    """Per layer, how enriched each writer's LoRA update is along the direction, beside random unit vectors' mean."""
+    fig = go.Figure()
+    for module, colour in (("o_proj", "#1f77b4"), ("down_proj", "#d62728")):
+        rows = [r for r in view["modules"] if r["module"] == module and r["enrichment"] is not None]
+        if not rows:
+            continue
+        layers = [r["layer"] for r in rows]
+        fig.add_trace(go.Scatter(x=layers, y=[r["enrichment"] for r in rows], mode="lines+markers",
+                                 marker=dict(size=5, color=colour), line=dict(color=colour), name=module))
+        if all(r["random_mean"] is not None for r in rows):
+            fig.add_trace(go.Scatter(x=layers, y=[r["random_max"] for r in rows], mode="lines", name=f"{module}: random max",
+                                     line=dict(color=colour, dash="dot", width=1)))
+    fig.add_hline(y=1, line=dict(color="#999", width=1, dash="dot"), annotation_text="a random direction's share")
+    fig.update_xaxes(title_text="layer (writers: the direction at that layer)")
+    fig.update_yaxes(title_text="enrichment along the direction", type="log", tickformat="~g")
+    return _style(fig, height=360)
+
+
 def latent_cosine_figure(z: list[list[float]], latents: list[int], directions: list[str], layer: int) -> go.Figure:
     """Cosine of SAE latents' decoder rows with directions at the SAE's layer."""
     fig = go.Figure(go.Heatmap(z=z, x=[label(d) for d in directions], y=[f"latent {k}" for k in latents], zmin=-1,
