@@ -29,6 +29,8 @@ class DemoConfig(AuditConfig):
     """Its narrowly fine-tuned twin (e.g. BASE+ADAPTER from persona-probe finetune)."""
     control: str = "smollm2-135m-secure"
     """A control fine-tune of the same base on harmless data of the same shape; none skips it."""
+    scan_layers: str = "6,9,12,15,18,21,24"
+    """Candidate layers for each direction's scan on the train items: all, or e.g. 4-26 (every third layer keeps the demo within 15 minutes on a laptop CPU)."""
 
 
 def run_demo(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], progress: bool = True,
