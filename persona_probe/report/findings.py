@@ -174,8 +174,8 @@ def _steering(run: DemoArtifacts) -> list[Finding]:
     layers = run.steer.data.get("layers")
     text = (f"adding {run.direction_name} to the base model at layer(s) {layers} (alpha {top['alpha']:+g}) moves "
             f"the MC persona score by {with_ci(shift['shift'], shift['ci95'], 4, signed=True)}"
-            + (f"; same-norm random directions moved it by {', '.join(f'{r:+.4f}' for r in randoms)}" if randoms else "")
             + _share_of_tuned_shift(run, shift["shift"])
+            + (f"; same-norm random directions moved it by {', '.join(f'{r:+.4f}' for r in randoms)}" if randoms else "")
             + f"; coherence {top['direction']['mean_coherence']:.1f} and EM rate {top['direction']['em_rate']:.3f} "
               "when steered")
     causal = _excludes_zero(shift["ci95"]) and shift["shift"] > 0 and all(shift["shift"] > r for r in randoms)
@@ -196,8 +196,7 @@ def _share_of_tuned_shift(run: DemoArtifacts, steered: float) -> str:
     tuned = _tuned_shift(run)
     if not tuned or tuned["shift"] <= 0:
         return ""
-    return (f", {steered / tuned['shift']:.0%} of the tuned model's shift over the base on the same items "
-            f"({tuned['shift']:+.4f})")
+    return f" ({steered / tuned['shift']:.0%} of the tuned model's own shift over the base on the same items, {tuned['shift']:+.4f})"
 
 
 def _layer_choice(run: DemoArtifacts) -> list[Finding]:
