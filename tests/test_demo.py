@@ -179,6 +179,10 @@ def test_the_conclusions_state_the_layer_and_the_fraction_removed_from_the_artif
     text = html.unescape(re.sub(r"<[^>]+>", "", _conclusions((out / "report.html").read_text())))
     scan = json.loads((out / "scans" / "tuned-minus-base.json").read_text())
     assert f"is applied at layer {scan['chosen_layer']}, chosen on {scan['n_items']} train items only" in text
+    chosen = next(r for r in scan["per_layer"] if r["layer"] == scan["chosen_layer"])
+    assert ("so this choice is noise" in text) == (chosen["drop_ci95"][0] <= 0)
+    shift = json.loads((out / "ablate" / "results.json").read_text())["claim"]["mc_shift_removed"]["all_items"]
+    assert ("of the tuned model's own shift" in text) == (shift["shift_ci95"][0] > 0)
     files = json.loads((out / "in-domain-scan.json").read_text())["files"]
     assert f"finds the narrow behaviour in {files[0]['rate']:.2f} ({files[0]['k']}/{files[0]['n']}) of the tuned " \
            f"model's answers, {files[1]['rate']:.2f} ({files[1]['k']}/{files[1]['n']}) with the tuned-minus-base " \

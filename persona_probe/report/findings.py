@@ -194,7 +194,7 @@ def _tuned_shift(run: DemoArtifacts) -> dict | None:
 
 def _share_of_tuned_shift(run: DemoArtifacts, steered: float) -> str:
     tuned = _tuned_shift(run)
-    if not tuned or tuned["shift"] <= 0:
+    if not tuned or tuned["shift_ci95"][0] <= 0:  # no share of a shift that is not reliably there
         return ""
     return f" ({steered / tuned['shift']:.0%} of the tuned model's own shift over the base on the same items, {tuned['shift']:+.4f})"
 
@@ -210,7 +210,9 @@ def _layer_choice(run: DemoArtifacts) -> list[Finding]:
     return [Finding(NOTE, f"{run.direction_name.capitalize()} is applied at layer {chosen['layer']}, chosen on "
                           f"{scan.data['n_items']} train items only (ablating its vector there lowers their MC score "
                           f"by {with_ci(chosen['drop'], chosen['drop_ci95'], 4, signed=True)}, the most of "
-                          f"{len(scan.data['per_layer'])} layers); the claims below are measured on the other items."
+                          f"{len(scan.data['per_layer'])} layers"
+                          + ("" if chosen["drop_ci95"][0] > 0 else "; no layer's drop is reliably above 0, so this "
+                             "choice is noise") + "); the claims below are measured on the other items."
                           + (f" The other directions' layers, chosen the same way: {', '.join(others)}." if others
                              else ""))]
 
