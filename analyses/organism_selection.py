@@ -156,7 +156,7 @@ def table(out: Path) -> list[dict]:
                    "n_items": vs_base["n_items"],
                    "shift_all_items_vs_base": compare_summaries(base, tuned)["mc_difference"],
                    "em": tuned["em_rate"], "em_ci95": tuned["em_ci95"], "em_k": tuned["label_counts"]["misaligned"],
-                   "em_n": tuned["n_answers"], "em_ood": tuned["out_of_domain"]["em_rate"],
+                   "em_n": tuned["n_answers"], "em_ood": (tuned.get("out_of_domain") or tuned)["em_rate"],
                    "coherence": tuned["mean_coherence"],
                    "in_domain_tuned": scan_rate(out, f"{tuned_kind}-s{seed}", pair),
                    "in_domain_base": scan_rate(out, "base", pair)}
