@@ -4,11 +4,8 @@ The adapters are built by hand with safetensors (d_model 16, 3 layers, rank 2), 
 be checked against dW = scaling * B @ A formed in numpy.
 """
 
-import contextlib
-import io
 import json
 import math
-import os
 import time
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 from safetensors.numpy import save_file
+from test_reliability import cli as reliability_cli
 
 from persona_probe.directions import Direction, adapter_view, read_lora_adapter
 from persona_probe.directions.adapter_view import adapter_folder
@@ -146,20 +144,9 @@ def test_layers_without_a_vector_are_reported_missing(adapter, tmp_path):
 
 
 def cli(*args) -> tuple[int, str, str]:
-    """``persona-probe ARGS`` in this process."""
-    from persona_probe.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    saved = os.environ.get("TQDM_DISABLE")  # -q sets it for the process
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["-q", *map(str, args)])
-    finally:
-        if saved is None:
-            os.environ.pop("TQDM_DISABLE", None)
-        else:
-            os.environ["TQDM_DISABLE"] = saved
-    return code, out.getvalue(), err.getvalue()
+    """``persona-probe -q ARGS`` in this process (test_reliability's runner): exit code, stdout, stderr."""
+    ran = reliability_cli(*args, check=False)
+    return ran.returncode, ran.stdout, ran.stderr
 
 
 def one_error(code: int, stderr: str) -> str:
