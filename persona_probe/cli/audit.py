@@ -455,14 +455,13 @@ def run_audit(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], pr
               "steps": [], "provenance": provenance()}
     began = time.perf_counter()
     for number, step in enumerate(steps, 1):
-        if _finished(step):
-            argv = step.argv() if callable(step.argv) else step.argv
-            say(f"[{number}/{len(steps)}] {step.name}: reused {step.done}")
-            record["steps"].append({"name": step.name, "command": "persona-probe " + shlex.join(argv),
-                                    "seconds": 0.0, "reused": True})
-            continue
+        # A callable argv reads earlier steps' output (e.g. the chosen layer), which exists by now.
         argv = step.argv() if callable(step.argv) else step.argv
         command = "persona-probe " + shlex.join(argv)
+        if _finished(step):
+            say(f"[{number}/{len(steps)}] {step.name}: reused {step.done}")
+            record["steps"].append({"name": step.name, "command": command, "seconds": 0.0, "reused": True})
+            continue
         say(f"[{number}/{len(steps)}] {step.name}\n$ {command}")
         started = time.perf_counter()
         with _recorded_command(argv):
