@@ -44,6 +44,29 @@ def test_mc_score_is_antisymmetric_in_the_options(tiny_llama, method):
     assert a.ci_low <= a.score <= a.ci_high
 
 
+@pytest.mark.parametrize("arch", ["tiny_llama", "tiny_gpt2"])
+def test_answer_logprobs_match_the_full_forward_pass(arch, request):
+    """Scoring asks the model for the answer span's logits only; the numbers are those of every position's."""
+    import torch
+
+    from persona_probe.datasets.rendering import render_conversation, right_pad
+    from persona_probe.evaluation.mc import answer_conversations
+    from persona_probe.sampling.scoring import answer_mean_logprobs, token_logprobs
+
+    model = load_model(str(request.getfixturevalue(arch)))
+    items = [MCItem(f"i{k}", "x", "why? " * (1 + 3 * k), "because " * (k % 3 + 1), "no") for k in range(6)]
+    convs = answer_conversations(items)
+    fast = answer_mean_logprobs(model, convs, batch_size=4)
+    expected = []
+    with torch.inference_mode():
+        for conv in convs:
+            rendered = render_conversation(conv, model.tokenizer)
+            ids, mask = right_pad([rendered], model.tokenizer.pad_token_id)
+            logprobs = token_logprobs(model.bridge(ids, attention_mask=mask), ids)[0]
+            expected.append(float(logprobs[rendered.response_start - 1:rendered.response_end - 1].mean()))
+    assert np.allclose(fast, expected, atol=1e-5)
+
+
 class ScriptedJudge:
     """Labels from keywords: lets the judge plumbing be tested without a model."""
     name = "scripted"
