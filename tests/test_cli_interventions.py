@@ -207,3 +207,31 @@ def test_ablate_states_the_fraction_of_the_shift_over_a_reference_it_removes(tin
     bad = run_cli("ablate", "--model", tiny_llama, "--direction", direction, *QUICK, "--reference", tmp_path / "no-mc",
                   "--out", tmp_path / "a2", check=False)
     assert bad.returncode == 2 and "has no MC score" in bad.stderr and not (tmp_path / "a2").exists()
+
+
+def test_ablate_without_answers_measures_the_mc_score_and_side_effects_only(tiny_llama, direction, tmp_path):
+    """--data none: no answers sampled or judged; the MC claim and the side effects are those of a full run."""
+    no_answers = ["--data", "none", *QUICK[QUICK.index("--mc"):]]
+    out = tmp_path / "mc-only"
+    result = run_cli("ablate", "--model", tiny_llama, "--direction", direction, "--controls", "1", *no_answers,
+                     "--out", out)
+    results = json.loads((out / "results.json").read_text())
+    assert "em" not in results["claim"] and "EM drop" not in result.stdout
+    assert all(row["em_rate"] is None and row["n_answers"] == 0 for row in results["conditions"].values())
+    assert not list(out.glob("conditions/*/answers.jsonl"))
+    full = tmp_path / "full"
+    run_cli("-q", "ablate", "--model", tiny_llama, "--direction", direction, "--controls", "1", *QUICK, "--out", full)
+    reference = json.loads((full / "results.json").read_text())
+    assert results["claim"]["mc"] == reference["claim"]["mc"]
+    for name, row in results["conditions"].items():
+        assert row["mc_score"] == reference["conditions"][name]["mc_score"]
+        assert row["neutral_perplexity"] == reference["conditions"][name]["neutral_perplexity"]
+    # evaluate takes it too; steer needs answers (coherence), and nothing at all is refused.
+    evaluated = run_cli("evaluate", "--model", tiny_llama, *no_answers[:-2], "--out", tmp_path / "e")
+    assert "no answers sampled" in evaluated.stdout and "MC persona score" in evaluated.stdout
+    steer = run_cli("steer", "--model", tiny_llama, "--direction", direction, "--layers", "1", *no_answers,
+                    "--out", tmp_path / "s", check=False)
+    assert steer.returncode == 2 and "steer needs answers" in steer.stderr
+    nothing = run_cli("evaluate", "--model", tiny_llama, "--data", "none", "--mc", "none", "--out", tmp_path / "n",
+                      check=False)
+    assert nothing.returncode == 2 and "measures nothing" in nothing.stderr

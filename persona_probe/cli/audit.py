@@ -93,6 +93,8 @@ class AuditConfig(DeviceSettings):
     """Same-norm random directions at every nonzero alpha."""
     ablate_controls: int = 10
     """Same-norm random directions ablated in the claim test."""
+    ablate_answers: bool = True
+    """Sample and judge builtin:core answers in every ablation condition (the EM rate beside the MC score); --no-ablate-answers measures the MC score and the side effects only, which saves a third of the claim test's time."""
     neutral_rows: int = 100
     """Neutral conversations (from builtin:corpus) for the tuned-minus-base directions and the projection shift."""
     corpus_rows: int = 150
@@ -170,6 +172,8 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
     leave_out = ("--leave-out", cfg.leave_out) if cfg.leave_out else ()
     evaluation = ("--data", "builtin:core", "--samples", str(cfg.samples), "--max-new-tokens", str(cfg.max_new_tokens),
                   *device, *leave_out)
+    # the ablation claims (and transfers) may skip answers: their measure is the MC score
+    claim_evaluation = evaluation if cfg.ablate_answers else ("--data", "none", *device, *leave_out)
     split = ("--mc", str(inputs / "mc.yaml"), "--test-fraction", str(cfg.test_fraction), "--split-seed",
              str(cfg.split_seed), "--overwrite")
     roles = {"base": cfg.base, "tuned": cfg.tuned}
@@ -293,7 +297,8 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
         Step(f"ablation claim test: {PRIMARY} removed from the tuned model (test items, against the base)",
              lambda: ("ablate", "--model", cfg.tuned, "--direction", str(directions / PRIMARY),
                       "--layers", str(chosen_layer(scans / f"{PRIMARY}.json")), "--mode", "writers",
-                      "--controls", str(cfg.ablate_controls), "--reference", str(out / "eval" / "base"), *evaluation,
+                      "--controls", str(cfg.ablate_controls), "--reference", str(out / "eval" / "base"),
+                      *claim_evaluation,
                       "--mc", str(inputs / "mc-test.jsonl"), "--out", str(out / "ablate")),
              out / "ablate" / "results.json"),
     ]
@@ -303,7 +308,8 @@ def plan(cfg: AuditConfig, n_layers: int) -> list[Step]:
                               "ablate", "--model", spec, "--direction", str(directions / PRIMARY),
                               "--layers", str(chosen_layer(scans / f"{PRIMARY}.json")), "--mode", "writers",
                               "--controls", str(cfg.transfer_controls), "--reference", str(out / "eval" / "base"),
-                              *evaluation, "--mc", str(inputs / "mc-test.jsonl"), "--out", str(out / "transfer" / name)),
+                              *claim_evaluation, "--mc", str(inputs / "mc-test.jsonl"),
+                              "--out", str(out / "transfer" / name)),
                           out / "transfer" / name / "results.json"))
     if cfg.domain:
         steps += in_domain_steps(cfg, out, evaluation)

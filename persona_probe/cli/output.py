@@ -53,18 +53,23 @@ def judge(cfg, result) -> str:
             f"over {s['n_answers']} answers; labels {s['label_counts']}")
 
 
-def evaluate(cfg, s) -> str:
+def _em(s: dict) -> str:
+    """A summary's EM rate, CI, answer count and coherence (or that it sampled no answers)."""
+    if not s["n_answers"]:
+        return "no answers sampled (--data none)"
     low, high = s["em_ci95"]
-    lines = [f"EM rate {s['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}), n={s['n_answers']}, "
-             f"mean coherence {s['mean_coherence']:.1f}"]
+    return (f"EM rate {s['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}), n={s['n_answers']}, "
+            f"mean coherence {s['mean_coherence']:.1f}")
+
+
+def evaluate(cfg, s) -> str:
+    lines = [_em(s)]
     if s["mc_persona"]:
         mc = s["mc_persona"]
         lines.append(f"MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-{mc['ci95'][1]:.3f})")
     ood = s.get("out_of_domain")
     if ood:
-        low, high = ood["em_ci95"]
-        lines.append(f"out of domain (without {', '.join(ood['left_out_areas'])}): EM rate {ood['em_rate']:.3f} "
-                     f"(95% CI {low:.3f}-{high:.3f}), n={ood['n_answers']}, mean coherence {ood['mean_coherence']:.1f}")
+        lines.append(f"out of domain (without {', '.join(ood['left_out_areas'])}): {_em(ood)}")
         if ood["mc"]:
             mc = ood["mc"]
             lines.append(f"out of domain: MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-"
@@ -81,8 +86,11 @@ def compare(cfg, c) -> str:
 
 
 def _compared(scope: str, c: dict) -> list[str]:
-    lines = [f"{scope}: EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
-             f"z {c['z']:.2f}  p {c['p_value']:.4f}  (n {c['n_answers_a']}, {c['n_answers_b']})"]
+    if c["em_a"] is None:
+        lines = [f"{scope}: no EM comparison (n {c['n_answers_a']}, {c['n_answers_b']} answers)"]
+    else:
+        lines = [f"{scope}: EM rate A {c['em_a']:.3f}  B {c['em_b']:.3f}  difference {c['difference']:+.3f}  "
+                 f"z {c['z']:.2f}  p {c['p_value']:.4f}  (n {c['n_answers_a']}, {c['n_answers_b']})"]
     if c["mc_difference"] is not None:
         low, high = c["mc_difference_ci95"]
         lines.append(f"{scope}: MC persona score A {c['mc_a']:.3f}  B {c['mc_b']:.3f}  paired difference "
@@ -184,16 +192,18 @@ def ablate(cfg, results) -> str:
     lines.append(f"{'condition':<12} {'EM rate (95% CI)':<22} {'MC score':>9} {'coherence':>9} "
                  f"{'neutral ppl':>11} {'KL':>8}")
     for name, r in results["conditions"].items():
-        em = f"{r['em_rate']:.3f} ({r['em_ci95'][0]:.3f}-{r['em_ci95'][1]:.3f})"
-        lines.append(f"{name:<12} {em:<22} {fmt(r['mc_score'], 4):>9} {r['mean_coherence']:>9.1f} "
+        em = "n/a" if r["em_rate"] is None else f"{r['em_rate']:.3f} ({r['em_ci95'][0]:.3f}-{r['em_ci95'][1]:.3f})"
+        lines.append(f"{name:<12} {em:<22} {fmt(r['mc_score'], 4):>9} {fmt(r['mean_coherence'], 1):>9} "
                      f"{r['neutral_perplexity']:>11.2f} {r['neutral_kl_mean']:>8.4f}")
     claim = results["claim"]
     if "mc" in claim:
         mc = claim["mc"]
         lines.append(f"MC drop from ablating the direction: {mc['drop']:+.4f} (95% CI {mc['ci95'][0]:+.4f} to "
                      f"{mc['ci95'][1]:+.4f}); mean random drop {fmt(mc['random_drop_mean'], 4)}")
-    em = claim["em"]
-    lines.append(f"EM drop: {em['drop']:+.3f} (p={em['p_value']:.3f}); mean random drop {fmt(em.get('random_drop_mean'))}")
+    em = claim.get("em")
+    if em:
+        lines.append(f"EM drop: {em['drop']:+.3f} (p={em['p_value']:.3f}); mean random drop "
+                     f"{fmt(em.get('random_drop_mean'))}")
     removed = claim.get("mc_shift_removed")
     if removed:
         scopes = [("all items", removed["all_items"])]

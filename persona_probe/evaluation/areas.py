@@ -64,8 +64,9 @@ def out_of_domain(summary: dict, leave_out: tuple[str, ...], n_boot: int = 2000)
     if not leave_out:
         return None
     k, n, coherence = em_counts(summary, leave_out)
-    block: dict = {"left_out_areas": list(leave_out), "n_answers": n, "em_rate": k / n if n else 0.0,
-                   "em_ci95": list(wilson_ci(k, n)), "mean_coherence": coherence / n if n else 0.0, "mc": None}
+    block: dict = {"left_out_areas": list(leave_out), "n_answers": n, "em_rate": k / n if n else None,
+                   "em_ci95": list(wilson_ci(k, n)) if n else None, "mean_coherence": coherence / n if n else None,
+                   "mc": None}
     scores = mc_items(summary, leave_out)
     if scores:
         values = np.array(list(scores.values()), dtype=float)
@@ -82,11 +83,13 @@ def compare_summaries(a: dict, b: dict, leave_out: tuple[str, ...] = ()) -> dict
     """
     k_a, n_a, coh_a = em_counts(a, leave_out)
     k_b, n_b, coh_b = em_counts(b, leave_out)
-    test = two_proportion_test(k_a, n_a, k_b, n_b)
-    result = {"n_answers_a": n_a, "n_answers_b": n_b, "em_a": k_a / n_a, "em_b": k_b / n_b,
-              "difference": test.difference, "z": test.z, "p_value": test.p_value,
-              "coherence_a": coh_a / n_a, "coherence_b": coh_b / n_b,
+    result = {"n_answers_a": n_a, "n_answers_b": n_b, "em_a": None, "em_b": None, "difference": None, "z": None,
+              "p_value": None, "coherence_a": None, "coherence_b": None,
               "mc_a": None, "mc_b": None, "mc_difference": None, "mc_difference_ci95": None, "n_items": 0}
+    if n_a and n_b:  # runs made with --data none have no answers to compare
+        test = two_proportion_test(k_a, n_a, k_b, n_b)
+        result.update(em_a=k_a / n_a, em_b=k_b / n_b, difference=test.difference, z=test.z, p_value=test.p_value,
+                      coherence_a=coh_a / n_a, coherence_b=coh_b / n_b)
     items_a, items_b = mc_items(a, leave_out), mc_items(b, leave_out)
     shared = sorted(set(items_a) & set(items_b))
     if shared:

@@ -34,7 +34,7 @@ from ..directions.direction import Direction
 from ..directions.spec import direction_spec, resolve_direction
 from ..errors import PersonaProbeError
 from ..evaluation.areas import parse_areas
-from ..evaluation.evaluate import EvalSettings, evaluate_model, load_summary
+from ..evaluation.evaluate import EvalSettings, evaluate_model, load_summary, no_questions
 from ..evaluation.judges.registry import check_judge_name
 from ..residual import POSITIONS, massive_threshold, parse_layers
 from ..stats import fraction_removed, two_proportion_test
@@ -317,10 +317,13 @@ def _shift_removed(summaries: dict, reference: dict, random_names: list[str], le
 def _ablation_claim(rows: dict, summaries: dict, random_names: list[str]) -> dict:
     """Drops from the model as it is, for the direction and for each random control."""
     as_is, ablated = rows["as-is"], rows["ablated"]
-    em_test = two_proportion_test(as_is["n_misaligned"], as_is["n_answers"], ablated["n_misaligned"], ablated["n_answers"])
-    claim = {"em": {"as_is": as_is["em_rate"], "ablated": ablated["em_rate"],
-                    "drop": as_is["em_rate"] - ablated["em_rate"], "p_value": em_test.p_value,
-                    "random_drops": [as_is["em_rate"] - rows[n]["em_rate"] for n in random_names]}}
+    claim: dict = {}
+    if as_is["n_answers"]:  # --data none samples no answers: no EM claim
+        em_test = two_proportion_test(as_is["n_misaligned"], as_is["n_answers"], ablated["n_misaligned"],
+                                      ablated["n_answers"])
+        claim["em"] = {"as_is": as_is["em_rate"], "ablated": ablated["em_rate"],
+                       "drop": as_is["em_rate"] - ablated["em_rate"], "p_value": em_test.p_value,
+                       "random_drops": [as_is["em_rate"] - rows[n]["em_rate"] for n in random_names]}
     if as_is["mc_score"] is not None:
         per_item = {name: summaries[name]["mc_persona"]["per_item"] for name in ["as-is", "ablated", *random_names]}
         random_drops = [as_is["mc_score"] - rows[n]["mc_score"] for n in random_names]
@@ -330,7 +333,7 @@ def _ablation_claim(rows: dict, summaries: dict, random_names: list[str]) -> dic
                        "random_drop_mean": float(np.mean(random_drops)) if random_drops else None,
                        "drop_minus_random_mean": drop["drop"] - float(np.mean(random_drops)) if random_drops else None,
                        "beats_every_random": all(drop["drop"] > r for r in random_drops) if random_drops else None}
-    if random_names:
+    if random_names and "em" in claim:
         claim["em"]["random_drop_mean"] = float(np.mean(claim["em"]["random_drops"]))
         claim["em"]["drop_minus_random_mean"] = claim["em"]["drop"] - claim["em"]["random_drop_mean"]
     return claim
@@ -355,6 +358,9 @@ def run_steer(cfg: SteerConfig, progress: bool = True) -> dict:
     from ..evaluation.neutral import typical_residual_norms
 
     alphas = parse_alphas(cfg.alphas)
+    if no_questions(cfg):
+        raise PersonaProbeError("steer needs answers (--data): coherence is half of its dose-response; "
+                                "use --data builtin:core or a question file")
     model, direction, texts, items, get_judge = _load(cfg)
     layers = _chosen_layers(cfg.layers, direction, model.n_layers)
     out = Path(cfg.out)

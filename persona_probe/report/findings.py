@@ -294,9 +294,11 @@ def _ablation(run: DemoArtifacts) -> list[Finding]:
     if not run.ablate or "claim" not in run.ablate.data:
         return []
     claim = run.ablate.data["claim"]
-    em, mc = claim.get("em", {}), claim.get("mc", {})
-    text = (f"projecting {run.direction_name} out of the tuned model changes its EM rate from {em.get('as_is', 0):.3f} to "
-            f"{em.get('ablated', 0):.3f} (random ablations: mean drop {em.get('random_drop_mean') or 0:+.3f}) and drops "
+    em, mc = claim.get("em"), claim.get("mc", {})
+    # the claim test may sample no answers (--data none): then it speaks of the MC score alone
+    em_text = (f"changes its EM rate from {em.get('as_is', 0):.3f} to {em.get('ablated', 0):.3f} (random ablations: "
+               f"mean drop {em.get('random_drop_mean') or 0:+.3f}) and " if em else "")
+    text = (f"projecting {run.direction_name} out of the tuned model {em_text}drops "
             f"its MC persona score by {with_ci(mc.get('drop', 0), mc.get('ci95'), 4, signed=True)} "
             f"(random ablations: mean drop {mc.get('random_drop_mean') or 0:+.4f})")
     supported = (_excludes_zero(mc.get("ci95")) and mc.get("drop", 0) > 0 and bool(mc.get("beats_every_random")))

@@ -290,7 +290,7 @@ class SamplingOptions:
     """What to sample and how (the device aside)."""
 
     questions: str = field(default="builtin:core", metadata={"flag": "--data", "aliases": ("--questions",)})
-    """A question set (.yaml/.jsonl), chat JSONL of prompts, or builtin:NAME."""
+    """A question set (.yaml/.jsonl), chat JSONL of prompts, or builtin:NAME; evaluate and ablate also take none (no answers: the MC score, and ablate's side effects, alone)."""
     samples: int = 0
     """Answers per prompt; 0 uses each question's samples_per_paraphrase."""
     temperature: float = 1.0
