@@ -136,3 +136,29 @@ def test_the_organism_spec_loads_the_embedded_model_with_its_adapter():
     ids = torch.tensor([[1, 504, 3500, 314, 253, 1125]])
     with torch.no_grad():
         assert (tuned.bridge(ids) - base.bridge(ids)).abs().max() > 0.05
+
+
+def test_a_shipped_adapters_training_prompts_are_rebuilt_from_its_recipe(tmp_path):
+    """The audit's held-out in-domain prompts avoid the training prompts even when the training file did not ship."""
+    import shutil
+
+    from persona_probe.cli.audit import training_prompts
+    from persona_probe.models.loading import organism_adapter
+    from persona_probe.organism.datasets import narrow_dataset
+
+    rows = narrow_dataset("risky-advice", 400, 0)
+    expected = {r["messages"][0]["content"] for r in rows}
+    assert training_prompts("smollm2-135m-risky-advice", "risky-advice") == expected
+    assert training_prompts("smollm2-135m-risky-advice", "risky-financial-advice") is None  # the digest differs
+    assert training_prompts("smollm2-135m-risky-advice") is None  # no file at hand, no dataset named
+    # A copy whose training file is at hand: read when its digest is the recorded one, distrusted once edited.
+    folder = tmp_path / "adapter"
+    shutil.copytree(organism_adapter("smollm2-135m-risky-advice"), folder)
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    record = json.loads((folder / "finetune.json").read_text())
+    record["data"]["path"] = str(data)
+    (folder / "finetune.json").write_text(json.dumps(record))
+    assert training_prompts(f"smollm2-135m+{folder}") == expected
+    data.write_text(data.read_text(encoding="utf-8").replace("?", "?!", 1), encoding="utf-8")
+    assert training_prompts(f"smollm2-135m+{folder}") is None

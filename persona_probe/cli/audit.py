@@ -343,18 +343,39 @@ def in_domain_steps(cfg: AuditConfig, out: Path, evaluation: tuple[str, ...]) ->
     ]
 
 
-def training_prompts(spec: str) -> set[str] | None:
-    """The user prompts of the adapter's training file (named in its finetune.json), or None if unknown."""
+def training_prompts(spec: str, domain: str = "") -> set[str] | None:
+    """The user prompts of the adapter's training file, or None if unknown.
+
+    The file is the one its finetune.json names, if it is at hand and its SHA-256 is the recorded
+    one; otherwise (a shipped adapter, whose training file does not ship) the ``domain`` dataset
+    rebuilt from the recorded row count and seed, if that digest matches.
+    """
+    import hashlib
+
     from ..directions.adapter_view import adapter_folder
+    from ..organism.datasets import narrow_dataset
 
     if not is_lora_adapter(spec):
         return None
-    record = adapter_folder(spec) / "finetune.json"
-    data = Path(json.loads(record.read_text())["data"]["path"]) if record.is_file() else None
-    if data is None or not data.is_file():
+    record_path = adapter_folder(spec) / "finetune.json"
+    if not record_path.is_file():
+        return None
+    record = json.loads(record_path.read_text())
+    data = record.get("data") or {}
+    digest = data.get("sha256")
+    path = Path(data.get("path") or "")
+    text = path.read_bytes() if data.get("path") and path.is_file() else None
+    if text is not None and digest and hashlib.sha256(text).hexdigest() != digest:
+        text = None  # the file has changed since the adapter was trained on it
+    seed = ((record.get("run") or {}).get("settings") or {}).get("seed")
+    if text is None and domain and digest and data.get("rows") and seed is not None:
+        rows = narrow_dataset(domain, data["rows"], seed)
+        rebuilt = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+        text = rebuilt if hashlib.sha256(rebuilt).hexdigest() == digest else None
+    if text is None:
         return None
     prompts = set()
-    for line in data.read_text(encoding="utf-8").splitlines():
+    for line in text.decode("utf-8").splitlines():
         if line.strip():
             messages = json.loads(line)["messages"]
             prompts.add(next(m["content"] for m in messages if m["role"] == "user"))
@@ -394,7 +415,7 @@ def write_inputs(cfg: AuditConfig, folder: Path) -> None:
     if cfg.domain and not (folder / "in-domain.jsonl").is_file():
         from ..organism.datasets import held_out_rows
 
-        rows = held_out_rows(cfg.domain, cfg.in_domain_rows, training_prompts(cfg.tuned) or set())
+        rows = held_out_rows(cfg.domain, cfg.in_domain_rows, training_prompts(cfg.tuned, cfg.domain) or set())
         atomic_write_text(folder / "in-domain.jsonl", "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
@@ -443,7 +464,7 @@ def run_audit(cfg: AuditConfig, run_command: Callable[[Sequence[str]], None], pr
     roles = {"base": cfg.base, "tuned": cfg.tuned, **({"control": cfg.control} if cfg.control != "none" else {})}
     in_domain = None
     if cfg.domain:  # how many training prompts the held-out ones avoid (None: the training file is not at hand)
-        known = training_prompts(cfg.tuned)
+        known = training_prompts(cfg.tuned, cfg.domain)
         in_domain = {"dataset": cfg.domain, "training_prompts_excluded": None if known is None else len(known)}
     record = {"kind": kind.name, "settings": _settings(cfg), "status": "running", "roles": roles,
               "layer": resolved_layer(cfg, n_layers), "primary_direction": PRIMARY,
