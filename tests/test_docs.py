@@ -15,7 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # The model specs the docs use, all run on the tiny model.
-MODEL_SPECS = ("smollm2-135m-insecure", "smollm2-135m-secure", "smollm2-135m")
+MODEL_SPECS = ("smollm2-135m-risky-advice", "smollm2-135m-risky-advice-control", "smollm2-135m-insecure",
+               "smollm2-135m-secure", "smollm2-135m")
 
 
 def python_blocks(path: Path) -> list[str]:
