@@ -251,7 +251,7 @@ class ReportBuilder:
         seen: dict[tuple, list] = {}
 
         def add(source, sha, role, kind):
-            if not source:
+            if not source or str(source).strip().lower() == "none":  # --data none / --mc none: no data read
                 return
             row = seen.setdefault((str(source), role), [str(source), str(sha or "")[:16] or "not recorded", role, set()])
             row[3].add(kind)
@@ -265,8 +265,7 @@ class ReportBuilder:
         for a in self.of(STEER_RUN.name) + self.of(ABLATE_RUN.name):
             config = a.extra["cfg"].get("config", {})
             add(config.get("questions"), None, "questions", a.kind)
-            if config.get("mc") != "none":  # --mc none: the run scored no MC items
-                add(config.get("mc"), None, "MC persona items", a.kind)
+            add(config.get("mc"), None, "MC persona items", a.kind)
             add(config.get("neutral"), None, "neutral text", a.kind)
             direction_data = (a.extra["cfg"].get("direction") or {}).get("data") or {}
             add(direction_data.get("source"), direction_data.get("sha256"), "the direction's data", a.kind)
