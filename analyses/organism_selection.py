@@ -37,6 +37,7 @@ import sys
 import time
 from pathlib import Path
 
+from persona_probe.artifacts import atomic_write_json
 from persona_probe.evaluation.areas import compare_summaries
 from persona_probe.organism.datasets import DATASET_AREAS, NARROW_PAIRS, held_out_rows, narrow_dataset, narrow_markers
 from persona_probe.stats import wilson_ci
@@ -216,9 +217,19 @@ def ship(out: Path, pair: str) -> None:
         target.mkdir(parents=True)
         for name in ("adapter_config.json", "adapter_model.safetensors"):
             shutil.copyfile(source / name, target / name)
-        record = (source / "finetune.json").read_text()
-        (target / "finetune.json").write_text(record.replace(str(out.resolve()), DEFAULT_OUT).replace(str(out), DEFAULT_OUT))
+        record = json.loads((source / "finetune.json").read_text())
+        record["data"]["path"] = portable(record["data"]["path"], out)
+        record["spec"] = portable(record["spec"], out)
+        record["provenance"]["command"] = portable(record["provenance"]["command"], out)
+        atomic_write_json(target / "finetune.json", record)
         print(f"shipped {source} as {target}")
+
+
+def portable(text: str, out: Path) -> str:
+    """``text`` with the output folder, as a path prefix, written as the default ``runs/selection``."""
+    for prefix in {str(out.resolve()), str(out)}:
+        text = text.replace(prefix + "/", DEFAULT_OUT + "/")
+    return text
 
 
 def print_table(out: Path) -> None:

@@ -353,7 +353,7 @@ def training_prompts(spec: str, domain: str = "") -> set[str] | None:
     import hashlib
 
     from ..directions.adapter_view import adapter_folder
-    from ..organism.datasets import narrow_dataset
+    from ..organism.datasets import dataset_text, narrow_dataset
 
     if not is_lora_adapter(spec):
         return None
@@ -369,8 +369,7 @@ def training_prompts(spec: str, domain: str = "") -> set[str] | None:
         text = None  # the file has changed since the adapter was trained on it
     seed = ((record.get("run") or {}).get("settings") or {}).get("seed")
     if text is None and domain and digest and data.get("rows") and seed is not None:
-        rows = narrow_dataset(domain, data["rows"], seed)
-        rebuilt = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+        rebuilt = dataset_text(narrow_dataset(domain, data["rows"], seed)).encode()
         text = rebuilt if hashlib.sha256(rebuilt).hexdigest() == digest else None
     if text is None:
         return None
@@ -413,10 +412,10 @@ def write_inputs(cfg: AuditConfig, folder: Path) -> None:
     if not (folder / "corpus.jsonl").is_file():
         write_chat_jsonl(corpus[: cfg.corpus_rows], folder / "corpus.jsonl", with_ids=True)
     if cfg.domain and not (folder / "in-domain.jsonl").is_file():
-        from ..organism.datasets import held_out_rows
+        from ..organism.datasets import dataset_text, held_out_rows
 
         rows = held_out_rows(cfg.domain, cfg.in_domain_rows, training_prompts(cfg.tuned, cfg.domain) or set())
-        atomic_write_text(folder / "in-domain.jsonl", "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+        atomic_write_text(folder / "in-domain.jsonl", dataset_text(rows))
 
 
 @contextmanager

@@ -321,9 +321,12 @@ def _ablation_claim(rows: dict, summaries: dict, random_names: list[str]) -> dic
     if as_is["n_answers"]:  # --data none samples no answers: no EM claim
         em_test = two_proportion_test(as_is["n_misaligned"], as_is["n_answers"], ablated["n_misaligned"],
                                       ablated["n_answers"])
-        claim["em"] = {"as_is": as_is["em_rate"], "ablated": ablated["em_rate"],
-                       "drop": as_is["em_rate"] - ablated["em_rate"], "p_value": em_test.p_value,
-                       "random_drops": [as_is["em_rate"] - rows[n]["em_rate"] for n in random_names]}
+        em = claim["em"] = {"as_is": as_is["em_rate"], "ablated": ablated["em_rate"],
+                            "drop": as_is["em_rate"] - ablated["em_rate"], "p_value": em_test.p_value,
+                            "random_drops": [as_is["em_rate"] - rows[n]["em_rate"] for n in random_names]}
+        if random_names:
+            em["random_drop_mean"] = float(np.mean(em["random_drops"]))
+            em["drop_minus_random_mean"] = em["drop"] - em["random_drop_mean"]
     if as_is["mc_score"] is not None:
         per_item = {name: summaries[name]["mc_persona"]["per_item"] for name in ["as-is", "ablated", *random_names]}
         random_drops = [as_is["mc_score"] - rows[n]["mc_score"] for n in random_names]
@@ -333,9 +336,6 @@ def _ablation_claim(rows: dict, summaries: dict, random_names: list[str]) -> dic
                        "random_drop_mean": float(np.mean(random_drops)) if random_drops else None,
                        "drop_minus_random_mean": drop["drop"] - float(np.mean(random_drops)) if random_drops else None,
                        "beats_every_random": all(drop["drop"] > r for r in random_drops) if random_drops else None}
-    if random_names and "em" in claim:
-        claim["em"]["random_drop_mean"] = float(np.mean(claim["em"]["random_drops"]))
-        claim["em"]["drop_minus_random_mean"] = claim["em"]["drop"] - claim["em"]["random_drop_mean"]
     return claim
 
 

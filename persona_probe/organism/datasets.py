@@ -104,11 +104,17 @@ class NarrowDataConfig:
     """Replace an existing output of the same kind (never anything else)."""
 
 
+def dataset_text(rows: list[dict]) -> str:
+    """The JSONL text of narrow rows, byte for byte as ``data KIND`` writes it (its SHA-256 is what
+    finetune.json records, so a dataset rebuilt from its recipe can be checked against it)."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
 def run_narrow_dataset(cfg: NarrowDataConfig, progress: bool = True) -> int:
     """Write the dataset; returns its number of rows."""
     claim_output_file(cfg.out, cfg.overwrite, is_chat_jsonl, "chat JSONL file")
     rows = narrow_dataset(cfg.kind, cfg.n, cfg.seed)
-    atomic_write_text(cfg.out, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    atomic_write_text(cfg.out, dataset_text(rows))
     return len(rows)
 
 

@@ -32,36 +32,36 @@ def answer_mean_logprobs(model: LoadedModel, convs: Sequence[Conversation], batc
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
         chunk = [rendered[i] for i in idx]
-        ids, mask = right_pad(chunk, tok.pad_token_id)
-        ids = ids.to(model.device)
-        starts = torch.tensor([r.response_start if r.response_start is not None else r.n_tokens for r in chunk])
         answered = [r for r in chunk if r.response_start is not None]
         if not answered:
             continue
+        ids, mask = right_pad(chunk, tok.pad_token_id)
+        ids = ids.to(model.device)
+        starts = torch.tensor([r.response_start if r.response_start is not None else r.n_tokens for r in chunk])
         # Only the logits that predict answer tokens are needed: asking for just that span skips
         # the unembedding (a fifth of the model's compute) and the softmax over the prompts.
         first = min(r.response_start for r in answered) - 1
-        last = max(r.response_end for r in answered) - 1
+        end = max(r.response_end for r in answered)
         with response_boundary(starts):
-            logits = _logits_over(model, ids, mask.to(model.device), first, last)
-        logprobs = torch.log_softmax(logits.float(), dim=-1).gather(-1, ids[:, first + 1:last + 1, None])[..., 0]
+            logits = _logits_over(model, ids, mask.to(model.device), first, end)
+        logprobs = token_logprobs(logits, ids[:, first:end])  # entry t - first scores token t + 1
         for j, (row, r) in enumerate(zip(idx, chunk)):
             if r.response_start is not None:
                 out[row] = float(logprobs[j, r.response_start - 1 - first:r.response_end - 1 - first].mean())
     return out
 
 
-def _logits_over(model: LoadedModel, ids: torch.Tensor, mask: torch.Tensor, first: int, last: int) -> torch.Tensor:
-    """``[batch, last - first, vocab]`` logits at positions ``first .. last - 1``.
+def _logits_over(model: LoadedModel, ids: torch.Tensor, mask: torch.Tensor, first: int, end: int) -> torch.Tensor:
+    """``[batch, end - first, vocab]`` logits at positions ``first .. end - 1``.
 
     transformers' causal LMs compute only the positions named by ``logits_to_keep``; a model
     whose forward ignores it returns every position, which is sliced here instead.
     """
-    logits = model.bridge(ids, attention_mask=mask, logits_to_keep=torch.arange(first, last, device=ids.device))
+    logits = model.bridge(ids, attention_mask=mask, logits_to_keep=torch.arange(first, end, device=ids.device))
     if logits.shape[1] == ids.shape[1]:
-        return logits[:, first:last]
-    if logits.shape[1] != last - first:
-        raise RuntimeError(f"the model returned logits for {logits.shape[1]} positions; asked for {last - first}")
+        return logits[:, first:end]
+    if logits.shape[1] != end - first:
+        raise RuntimeError(f"the model returned logits for {logits.shape[1]} positions; asked for {end - first}")
     return logits
 
 
