@@ -116,3 +116,27 @@ def typical_residual_norms(model: LoadedModel, texts: Sequence[str], layers: Seq
         with model.bridge.hooks(fwd_hooks=hooks):
             model.bridge(ids, attention_mask=mask)
     return {layer: float(torch.cat(values).median()) for layer, values in norms.items()}
+
+
+@torch.inference_mode()
+def mean_projections(model: LoadedModel, texts: Sequence[str], unit: torch.Tensor, layer: int,
+                     massive_factor: float | None = 20.0, batch_size: int = 8, max_tokens: int = 256) -> torch.Tensor:
+    """Per text, the mean of ``hook_resid_post . unit`` at ``layer`` over its real, non-massive tokens.
+
+    The persona_vectors monitoring signal: how far a model's activations on fixed neutral text sit
+    along a direction (the attention sink is left out: its norm would swamp the mean)."""
+    means = []
+    for ids, mask in token_batches(model, texts, batch_size, max_tokens):
+        seen = {}
+
+        def record(resid, hook):
+            seen["resid"] = resid.float()
+        with model.bridge.hooks(fwd_hooks=[(resid_post(layer), record)]):
+            model.bridge(ids, attention_mask=mask)
+        resid = seen["resid"]
+        keep = mask.bool().to(resid.device)
+        if massive_factor:
+            keep = keep & ~massive_positions(resid, massive_factor)
+        projection = resid @ unit.to(resid.device, torch.float32)
+        means.append((projection * keep).sum(-1).cpu() / keep.sum(-1).clamp(min=1).cpu())
+    return torch.cat(means)

@@ -27,6 +27,9 @@ from ..artifacts import FINETUNE, atomic_write_json, provenance
 from ..checkpoints import load_checkpoint, save_checkpoint
 from ..errors import DataError, ModelSpecError, PersonaProbeError
 from ..models.settings import DeviceSettings
+from ..residual import parse_layers
+from .defences import TrainingHooks, base_residual_norms, kl_to_base, mixed_in
+from .monitor import MONITOR_FILE, TrainingMonitor, direction_layer
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,36 @@ class FinetuneConfig(DeviceSettings):
     """Steps between checkpoints (OUT/checkpoint); 0 writes none."""
     save_dtype: str = "bfloat16"
     """dtype of the saved adapter weights: bfloat16 (half the size) or float32."""
+    layers: str = "all"
+    """Decoder layers to adapt: all, or e.g. 18 or 12-24 (with --rank 1 --target-modules down_proj: a rank-1 organism)."""
+    monitor: str | None = None
+    """A direction folder: at step 0 and every checkpoint, write to OUT/monitor.jsonl the neutral passages' projection on it, a short out-of-domain MC score, the loss, the update's norm and (rank 1) the B vectors' rotation."""
+    monitor_layer: int | None = None
+    """The layer --monitor reads (needed unless the direction has one usable layer)."""
+    monitor_mc_items: int = 40
+    """MC persona items the monitor scores: a fixed, evenly spaced subset of those outside --monitor-leave-out; 0 = all."""
+    monitor_leave_out: str = ""
+    """Areas whose MC items the monitor leaves out: the fine-tune's own domain (e.g. sports,harmful_advice)."""
+    alert: float = 0.0
+    """Warn when the neutral projection moves by more than this many base standard deviations; 0 = never."""
+    ablate: str | None = None
+    """CAFT defence: a direction projected out of the residual stream at --defence-layers, during training only."""
+    ablate_mode: str = "resid_post"
+    """How --ablate acts: resid_post (each chosen layer's output) or writers (every write to the stream, first chosen layer's vector)."""
+    steer: str | None = None
+    """Preventative steering: a direction added at --defence-layers during training only, --steer-alpha times the base's typical residual norm."""
+    steer_alpha: float = 0.0
+    """Steering strength for --steer, in units of the base model's typical residual norm at the layer."""
+    defence_layers: str = ""
+    """Layers where --ablate and --steer act (e.g. 18 or 12-24); needed unless the direction has one usable layer."""
+    kl_data: str | None = None
+    """Chat JSONL of other data: the loss adds --kl-weight x KL(base || tuned) on its answer tokens, a batch per step."""
+    kl_weight: float = 0.0
+    """Weight of the KL-to-base penalty (with --kl-data)."""
+    mix: str | None = None
+    """Chat JSONL of safe data to interleave with the training rows."""
+    mix_share: float = 0.0
+    """Share of the training rows drawn from --mix (0.2 = one row in five), added to the data rows."""
 
 
 @dataclass(frozen=True)
@@ -156,10 +189,52 @@ def _target_modules(text: str) -> list[str]:
     return names
 
 
-def _run_key(cfg: FinetuneConfig, data_sha: str, identity: dict) -> dict:
+# Added after adapters were shipped: left out of the run key at their defaults, so older records still match.
+_OPTIONAL_SETTINGS = ("layers", "monitor", "monitor_layer", "monitor_mc_items", "monitor_leave_out", "alert", "ablate",
+                      "ablate_mode", "steer", "steer_alpha", "defence_layers", "kl_data", "kl_weight", "mix", "mix_share")
+
+
+def run_key(cfg: FinetuneConfig, data_sha: str, identity: dict, input_shas: dict | None = None) -> dict:
     """What must match for a checkpoint or a finished adapter to belong to this run."""
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "device", "checkpoint_every", "data")}
-    return {"settings": settings, "data_sha256": data_sha, "model": identity}
+    defaults = FinetuneConfig(data="", out="")
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("out", "device", "checkpoint_every", "data")
+                and not (k in _OPTIONAL_SETTINGS and v == getattr(defaults, k))}
+    key = {"settings": settings, "data_sha256": data_sha, "model": identity}
+    if input_shas:
+        key["inputs_sha256"] = input_shas
+    return key
+
+
+def _input_shas(cfg: FinetuneConfig) -> dict:
+    """Content hashes of the directions and extra data a run reads, so a resumed run reads the same ones."""
+    from ..datasets.conversations import load_conversations
+    from ..models.loading import folder_sha256
+
+    shas = {name: folder_sha256(getattr(cfg, name)) for name in ("monitor", "ablate", "steer") if getattr(cfg, name)}
+    shas.update({name: load_conversations(getattr(cfg, name)).sha256 for name in ("kl_data", "mix")
+                 if getattr(cfg, name)})
+    return shas
+
+
+def _check_options(cfg: FinetuneConfig) -> None:
+    if cfg.save_dtype not in ("bfloat16", "float32"):
+        raise PersonaProbeError(f"--save-dtype {cfg.save_dtype!r}: use bfloat16 or float32")
+    for name in ("rank", "batch_size", "epochs", "max_length"):
+        if getattr(cfg, name) < 1:
+            raise PersonaProbeError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(cfg, name)}")
+    if cfg.ablate_mode not in ("resid_post", "writers"):
+        raise PersonaProbeError(f"--ablate-mode {cfg.ablate_mode!r}: use resid_post or writers")
+    if bool(cfg.kl_data) != bool(cfg.kl_weight):
+        raise PersonaProbeError("--kl-data and --kl-weight go together: give both (a weight above 0) or neither")
+    if bool(cfg.mix) != bool(cfg.mix_share):
+        raise PersonaProbeError("--mix and --mix-share go together: give both (a share in (0, 1)) or neither")
+    if bool(cfg.steer) != bool(cfg.steer_alpha):
+        raise PersonaProbeError("--steer and --steer-alpha go together: give both (a non-zero alpha) or neither")
+    for name in ("monitor", "ablate", "steer"):
+        folder = getattr(cfg, name)
+        if folder and not (Path(folder) / "cfg.json").is_file():
+            raise PersonaProbeError(f"--{name} {folder}: not a direction folder (no cfg.json); make one with "
+                                    "persona-probe direction mean-diff or audit")
 
 
 def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> dict:
@@ -171,13 +246,9 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     from tqdm.auto import tqdm
 
     from ..datasets.conversations import load_conversations
-    from ..models.loading import load_hf_model, parse_spec, resolve_device
+    from ..models.loading import load_hf_model, parse_spec, resolve_device, wrap_hf_model
 
-    if cfg.save_dtype not in ("bfloat16", "float32"):
-        raise PersonaProbeError(f"--save-dtype {cfg.save_dtype!r}: use bfloat16 or float32")
-    for name in ("rank", "batch_size", "epochs", "max_length"):
-        if getattr(cfg, name) < 1:
-            raise PersonaProbeError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(cfg, name)}")
+    _check_options(cfg)
     if parse_spec(cfg.model).adapter:
         raise ModelSpecError(
             f"--model {cfg.model!r} already has an adapter; fine-tune its base, or save the merged "
@@ -199,7 +270,8 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     device = resolve_device(cfg.device)
     torch.manual_seed(cfg.seed)  # LoRA's A matrices are drawn at wrapping time
     hf_model, tokenizer, identity = load_hf_model(cfg.model, torch.float32)
-    key = _run_key(cfg, data_sha, identity.to_dict())
+    input_shas = _input_shas(cfg)
+    key = run_key(cfg, data_sha, identity.to_dict(), input_shas)
     finished = _finished(out, key)
     if finished:
         log.info("%s already holds this adapter; nothing to do", out)
@@ -209,28 +281,53 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     rows, cut = training_rows(conversations, tokenizer, cfg.max_length)
     if cut:
         log.warning("%d of %d rows were cut to --max-length %d tokens", cut, len(rows), cfg.max_length)
+    data_rows = len(rows)
+    if cfg.mix:
+        mix_rows, _ = training_rows(load_conversations(cfg.mix).conversations, tokenizer, cfg.max_length)
+        rows = mixed_in(rows, mix_rows, cfg.mix_share, cfg.seed)
+    kl_rows = training_rows(load_conversations(cfg.kl_data).conversations, tokenizer, cfg.max_length)[0] \
+        if cfg.kl_data else []
 
+    n_layers = int(hf_model.config.num_hidden_layers)
     lora = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, use_rslora=cfg.rslora, lora_dropout=0.0,
-                      target_modules=_target_modules(cfg.target_modules), task_type="CAUSAL_LM")
+                      target_modules=_target_modules(cfg.target_modules), task_type="CAUSAL_LM",
+                      layers_to_transform=None if cfg.layers == "all" else parse_layers(cfg.layers, n_layers))
     try:
         model = get_peft_model(hf_model, lora).to(device)
     except ValueError as err:
-        raise PersonaProbeError(f"--target-modules {cfg.target_modules!r}: {err}") from None
+        raise PersonaProbeError(f"--target-modules {cfg.target_modules!r} / --layers {cfg.layers!r}: {err}") from None
+    # Monitoring and the hook defences need hook points: the bridge wraps the model in place (its
+    # forward stays the model's own), so the same weights train and are measured.
+    loaded = wrap_hf_model(model.get_base_model(), tokenizer, identity) if (cfg.monitor or cfg.ablate or cfg.steer) \
+        else None
     model.train()
-    params = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    params = {_param_name(n): p for n, p in model.named_parameters() if p.requires_grad}
     optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps = batch_order(len(rows), cfg.epochs, cfg.batch_size, cfg.seed)
+    kl_steps = batch_order(len(kl_rows), math.ceil(len(steps) * cfg.batch_size / len(kl_rows)), cfg.batch_size,
+                           cfg.seed + 1) if kl_rows else []
+    hooks, defences = _training_hooks(cfg, loaded, model, n_layers)
 
     out.mkdir(parents=True, exist_ok=True)
     start, losses, seconds = _restore(out / CHECKPOINT, key, params, optimizer)
     if start:
         log.info("resuming %s at step %d of %d", out, start, len(steps))
+    monitor = _monitor(cfg, loaded, out)
+    if monitor:
+        monitor.resume(start, model)
+        if not start:
+            monitor.measure(0, model, [])
     answer_tokens = sum(sum(r.loss_mask) for r in rows)
     bar = tqdm(total=len(steps), initial=start, desc="finetune", unit="step", disable=not progress)
     began = time.perf_counter() - seconds
+    last_row = start
     for step in range(start, len(steps)):
         batch = {k: v.to(device) for k, v in collate([rows[i] for i in steps[step]], tokenizer.pad_token_id).items()}
-        loss = model(**batch).loss
+        with hooks():
+            loss = model(**batch).loss
+        if kl_steps:
+            kl_batch = collate([kl_rows[i] for i in kl_steps[step]], tokenizer.pad_token_id)
+            loss = loss + cfg.kl_weight * kl_to_base(model, {k: v.to(device) for k, v in kl_batch.items()})
         if not torch.isfinite(loss):
             raise PersonaProbeError(f"the loss became {loss.item()} at step {step}; lower --lr")
         loss.backward()
@@ -242,7 +339,12 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         bar.update(1)
         bar.set_postfix(loss=f"{loss.item():.3f}")
         done = step + 1
-        if cfg.checkpoint_every and done % cfg.checkpoint_every == 0 and done < len(steps):
+        at_checkpoint = cfg.checkpoint_every and done % cfg.checkpoint_every == 0
+        if monitor and (at_checkpoint or done == len(steps)):
+            row = monitor.measure(done, model, losses[last_row:])
+            last_row = done
+            bar.set_postfix(loss=f"{loss.item():.3f}", shift=f"{row['projection']['shift']:+.3f}")
+        if at_checkpoint and done < len(steps):
             _save_checkpoint(out / CHECKPOINT, key, params, optimizer, done, losses, time.perf_counter() - began)
         if on_step:
             on_step(done)
@@ -253,12 +355,13 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         "kind": FINETUNE.name,
         "run": key,
         "model": identity.to_dict(),
-        "data": {"path": str(cfg.data), "sha256": data_sha, "rows": len(rows), "rows_cut": cut,
+        "data": {"path": str(cfg.data), "sha256": data_sha, "rows": data_rows, "rows_cut": cut,
                  **({"rows_weight_zero": unweighted} if unweighted else {}),
                  "answer_tokens": answer_tokens},
         "lora": {"rank": cfg.rank, "alpha": cfg.alpha, "rslora": cfg.rslora,
                  "scaling": cfg.alpha / math.sqrt(cfg.rank) if cfg.rslora else cfg.alpha / cfg.rank,
                  "target_modules": _target_modules(cfg.target_modules),
+                 **({"layers": parse_layers(cfg.layers, n_layers)} if cfg.layers != "all" else {}),
                  "trainable_parameters": sum(p.numel() for p in params.values())},
         "steps": len(steps),
         "loss": {"first": losses[0], "last": losses[-1],
@@ -269,10 +372,75 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         "spec": f"{cfg.model}+{out}",
         "provenance": provenance(),
     }
+    if defences or cfg.kl_data or cfg.mix:
+        record["defences"] = {**defences,
+                              **({"kl": {"data": cfg.kl_data, "weight": cfg.kl_weight, "rows": len(kl_rows)}}
+                                 if cfg.kl_data else {}),
+                              **({"mix": {"data": cfg.mix, "share": cfg.mix_share, "rows": len(rows) - data_rows}}
+                                 if cfg.mix else {})}
+    if monitor:
+        record["monitor"] = {"file": MONITOR_FILE, "direction": cfg.monitor, **monitor.settings(),
+                             "final": _final_monitor_row(out / MONITOR_FILE)}
     _save_adapter(model, out, cfg.save_dtype, identity)
     atomic_write_json(out / RECORD, record)
     shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
     return record
+
+
+def _param_name(name: str) -> str:
+    """A parameter's PEFT name, without the wrapper names the bridge adds when it wraps the model."""
+    return name.replace("._original_component", "")
+
+
+def _training_hooks(cfg: FinetuneConfig, loaded, peft_model, n_layers: int) -> tuple[TrainingHooks, dict]:
+    """The training-only hooks of --ablate and --steer, and what the record says of them."""
+    from ..directions.direction import Direction
+
+    settings: dict = {}
+    ablate = steer = None
+    ablate_layers = steer_layers = []
+    scale = {}
+    for name in ("ablate", "steer"):
+        if not getattr(cfg, name):
+            continue
+        direction = Direction.load(getattr(cfg, name))
+        direction.check_model(n_layers, loaded.d_model, "the model being fine-tuned")
+        layers = parse_layers(cfg.defence_layers, n_layers) if cfg.defence_layers else \
+            [direction_layer(direction, None, "--defence-layers")]
+        for layer in layers:
+            direction.at(layer)
+        settings[name] = {"direction": getattr(cfg, name), "layers": layers}
+        if name == "ablate":
+            ablate, ablate_layers = direction, layers
+            settings[name]["mode"] = cfg.ablate_mode
+        else:
+            steer, steer_layers = direction, layers
+            scale = base_residual_norms(loaded, peft_model, layers)
+            settings[name].update(alpha=cfg.steer_alpha, base_residual_norm={str(k): round(v, 4) for k, v in scale.items()})
+    hooks = TrainingHooks(loaded.bridge if loaded else None, ablate=ablate, ablate_layers=ablate_layers,
+                          ablate_mode=cfg.ablate_mode, steer=steer, steer_layers=steer_layers,
+                          steer_alpha=cfg.steer_alpha, steer_scale=scale)
+    return hooks, settings
+
+
+def _monitor(cfg: FinetuneConfig, loaded, out: Path) -> TrainingMonitor | None:
+    from ..directions.direction import Direction
+    from ..evaluation.areas import parse_areas
+
+    if not cfg.monitor:
+        return None
+    direction = Direction.load(cfg.monitor)
+    layer = direction_layer(direction, cfg.monitor_layer, "--monitor-layer")
+    return TrainingMonitor(loaded, direction, layer, out, mc_items=cfg.monitor_mc_items,
+                           leave_out=parse_areas(cfg.monitor_leave_out), alert_sd=cfg.alert)
+
+
+def _final_monitor_row(path: Path) -> dict:
+    """The last monitor row, without step 0's baseline lists."""
+    import json
+
+    last = json.loads(path.read_text().splitlines()[-1])
+    return {k: v for k, v in last.items() if k != "baseline"}
 
 
 def _save_adapter(model, out: Path, save_dtype: str, identity) -> None:
@@ -280,7 +448,8 @@ def _save_adapter(model, out: Path, save_dtype: str, identity) -> None:
     from safetensors.torch import save_file
 
     dtype = torch.bfloat16 if save_dtype == "bfloat16" else torch.float32
-    state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in get_peft_model_state_dict(model).items()}
+    state = {_param_name(k): v.detach().to("cpu", dtype).contiguous()
+             for k, v in get_peft_model_state_dict(model).items()}
     config = model.peft_config["default"]
     # PEFT records the folder the base was loaded from: for the embedded model that is this machine's
     # conversion cache. Record the portable name instead (persona_probe loads BASE+ADAPTER from the spec).
