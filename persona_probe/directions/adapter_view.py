@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from ..artifacts import ADAPTER_VIEW, provenance, sha256_file
 from ..errors import PersonaProbeError
-from ..models.loading import ORGANISM_ADAPTERS, organism_adapter
+from ..models.loading import ORGANISM_ADAPTERS, architecture, organism_adapter
 from .direction import Direction
 
 ADAPTER_CONFIG = "adapter_config.json"
@@ -307,3 +308,117 @@ def _measure(module: LoraModule, u: np.ndarray, randoms: np.ndarray, at: int, d_
 def _number(value: float | None) -> float | None:
     """Six significant digits: enough to compare, short enough to read."""
     return None if value is None else float(f"{value:.6g}")
+
+
+# An adapter's writes as a direction (``direction from-adapter``): Turner et al.'s rank-1 LoRAs on down_proj
+# each add multiples of one vector (B) to the residual stream, so B is a direction there.
+FROM_ADAPTER_METHOD = "adapter-b-vector"
+FROM_ADAPTER_NORM = ("the largest singular value of the layer's update dW = scaling * B @ A (for rank 1, "
+                     "||dW||_F = scaling * ||B|| * ||A||); 0 where the adapter leaves the module alone")
+SIGN_BY_ALIGN = "flipped to a positive cosine with the --align direction"
+SIGN_BY_LARGEST = "flipped so its entry of largest absolute value is positive (B's sign is arbitrary: BA = (-B)(-A))"
+
+
+@dataclass(frozen=True)
+class TopWrite:
+    """A writer's update reduced to its top left singular vector."""
+
+    vector: np.ndarray
+    """``[d_model]`` unit vector, sign not yet fixed; zeros for a zero update."""
+    singular_values: np.ndarray
+    """The update's singular values, largest first (its rank's worth)."""
+
+    @property
+    def energy_share(self) -> float | None:
+        """sigma_1^2 / sum sigma^2: the share of ||dW||_F^2 the top direction carries (None for a zero update)."""
+        total = float(np.sum(self.singular_values ** 2))
+        return float(self.singular_values[0] ** 2) / total if total > 0 else None
+
+
+def top_write(module: LoraModule) -> TopWrite:
+    """The top left singular vector of dW = scaling * B @ A, without forming dW (``d_model x d_in``, large)."""
+    # B = Qb Rb and A^T = Qa Ra give dW = Qb (scaling Rb Ra^T) Qa^T: dW's left singular vectors are Qb times the
+    # r x r core's.
+    qb, rb = np.linalg.qr(module.B)
+    _, ra = np.linalg.qr(module.A.T)
+    u, sigma, _ = np.linalg.svd(module.scaling * rb @ ra.T)
+    return TopWrite(qb @ u[:, 0] if sigma[0] > 0 else np.zeros(module.B.shape[0]), sigma)
+
+
+def check_writer(module: str) -> None:
+    """Refuse a module whose LoRA B vectors do not live in the residual stream."""
+    if module in WRITERS:
+        return
+    why = (f"{module} reads the residual stream, so its LoRA B vectors live in its output space (queries, keys, "
+           "values or the MLP's hidden units), not in the residual stream" if module in READERS
+           else f"{module} is not a decoder layer's projection this toolkit knows")
+    raise PersonaProbeError(f"--module {module}: {why}; use down_proj or o_proj, whose output is added to the "
+                            "residual stream")
+
+
+def adapter_directions(adapter: LoraAdapter, module: str = "down_proj", n_layers: int | None = None,
+                       align: Direction | None = None, cfg: dict | None = None) -> Direction:
+    """Each layer's LoRA update on ``module`` (a writer) as a :class:`Direction` over layers ``0..n_layers-1``.
+
+    At a layer with a LoRA on ``module``: the top left singular vector of dW = scaling * B @ A (for rank 1, B
+    normalised), its largest singular value as the norm (see FROM_ADAPTER_NORM), with its sign flipped to agree
+    with ``align`` at that layer, or else so its largest entry is positive. Elsewhere a zero vector with norm 0.
+    ``n_layers`` defaults to the adapter's last layer + 1. Per-layer ranks and energy shares go in ``cfg``.
+    """
+    check_writer(module)
+    writers = [m for m in adapter.modules if m.name == module]
+    if not writers:
+        present = sorted({m.name for m in adapter.modules}, key=MODULE_ORDER.index)
+        raise PersonaProbeError(f"{adapter.folder}: no LoRA on {module} (it adapts {', '.join(present)}); "
+                                f"choose --module among {', '.join(m for m in WRITERS if m in present) or 'none'}")
+    d_model = writers[0].B.shape[0]
+    last = writers[-1].layer
+    n_layers = last + 1 if n_layers is None else n_layers
+    if last >= n_layers:
+        raise PersonaProbeError(f"{adapter.folder}: a LoRA on layer {last}, but the base model has {n_layers} layers")
+    if align is not None and align.d_model != d_model:
+        raise PersonaProbeError(f"--align has d_model {align.d_model} but the adapter writes {d_model}; use a "
+                                "direction found on the adapter's base model")
+    aligned = set(align.usable_layers) if align is not None else set()
+    vectors, norms, rows = np.zeros((n_layers, d_model)), np.zeros(n_layers), []
+    for writer in writers:
+        top = top_write(writer)
+        guide = align.at(writer.layer).double().numpy() if writer.layer in aligned else None
+        v = top.vector
+        if (v @ guide < 0) if guide is not None else (v[np.argmax(np.abs(v))] < 0):
+            v = -v
+        vectors[writer.layer], norms[writer.layer] = v, top.singular_values[0]
+        cos = float(v @ guide) if guide is not None else None
+        rows.append({"layer": writer.layer, "rank": int(writer.A.shape[0]), "norm": _number(top.singular_values[0]),
+                     "update_norm": _number(math.sqrt(writer.update_norm_squared)),
+                     "energy_share": _number(top.energy_share), "sign": "align" if cos is not None else "largest",
+                     "align_cosine": _number(cos)})
+    if not norms.any():
+        raise PersonaProbeError(f"{adapter.folder}: every {module} update is zero (an untrained adapter: PEFT starts "
+                                "B at zero), so there is no direction")
+    info = {"method": FROM_ADAPTER_METHOD, "module": module, "rank": adapter.config["r"], "norm": FROM_ADAPTER_NORM,
+            "sign": {"align": SIGN_BY_ALIGN, "largest": SIGN_BY_LARGEST}, "adapter_layers": rows,
+            "zero_layers": [layer for layer in range(n_layers) if norms[layer] == 0]}
+    return Direction(torch.tensor(vectors, dtype=torch.float32), tuple(range(n_layers)),
+                     torch.tensor(norms, dtype=torch.float32), {**info, **(cfg or {})})
+
+
+def base_n_layers(spec: str, adapter: LoraAdapter) -> tuple[int | None, str]:
+    """The base model's layer count and where it came from: the BASE of a BASE+ADAPTER spec (which must be
+    readable), else the base_model_name_or_path in adapter_config.json; (None, why) when that one cannot be read
+    here (e.g. a path on the machine that trained it)."""
+    text = spec.strip()
+    named = text.rpartition("+")[0] if "+" in text and not Path(text).expanduser().exists() else ""
+    base = named or adapter.config.get("base_model_name_or_path")
+    if not base:
+        return None, "the adapter's last layer (adapter_config.json names no base model)"
+    try:
+        arch = architecture(base)
+    except PersonaProbeError as err:
+        if named:
+            raise
+        return None, f"the adapter's last layer (its base {base!r} is not readable here: {err})"
+    if arch.d_model != adapter.d_model:
+        raise PersonaProbeError(f"{adapter.folder}: the adapter has d_model {adapter.d_model} but its base {base!r} "
+                                f"has {arch.d_model}; name the right base as BASE+ADAPTER")
+    return arch.n_layers, f"the base model {base!r}"

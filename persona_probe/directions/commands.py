@@ -1,4 +1,5 @@
-"""The direction commands: ``probe`` and ``direction mean-diff | by-label | cosine | project | adapter-view``.
+"""The direction commands: ``probe`` and ``direction mean-diff | by-label | cosine | project | adapter-view |
+from-adapter``.
 
 Each is a config (its fields' docstrings are the ``--help``) and a ``run_*`` that writes the
 command's artifact and returns what the CLI prints.
@@ -21,7 +22,16 @@ from ..artifacts import (
     json_of_kind,
     provenance,
 )
-from .adapter_view import adapter_folder, adapter_view, read_lora_adapter
+from ..models.loading import folder_sha256
+from .adapter_view import (
+    adapter_directions,
+    adapter_folder,
+    adapter_identity,
+    adapter_view,
+    base_n_layers,
+    check_writer,
+    read_lora_adapter,
+)
 from .direction import Direction, cosine_table, mean_difference_by_label, mean_difference_of_stores
 from .probes import ProbeReport, fit_probes, read_labels
 from .projection import projection_shift
@@ -195,3 +205,37 @@ def run_adapter_view(cfg: AdapterViewConfig, progress: bool = True) -> dict:
                           adapter_spec=cfg.adapter)
     atomic_write_json(cfg.out, result)
     return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class FromAdapterConfig:
+    """A direction from a LoRA adapter's writes into the residual stream: each layer's B vector.
+
+    Per layer with a LoRA on --module, the top left singular vector of its update dW = scaling * B @ A (for rank 1, B itself), unit-normalised, with dW's largest singular value as the layer's norm; a zero vector at layers the adapter leaves alone. B's sign is arbitrary (B @ A = (-B) @ (-A)), so each vector is flipped to agree with --align, or else to make its largest entry positive. Compare it with other directions with direction cosine."""
+
+    adapter: str
+    """The adapter: a PEFT LoRA folder, a shipped organism (smollm2-135m-risky-advice, -risky-advice-control, -insecure, -secure), or BASE+ADAPTER (BASE gives the layer count; else the base named in adapter_config.json, else the adapter's last layer)."""
+    module: str = "down_proj"
+    """The adapted module whose B vectors to read: down_proj or o_proj, the two whose output is added to the residual stream."""
+    align: str | None = None
+    """A direction (DIR or SAE_DIR#latent=K) to flip each layer's vector towards (a positive cosine), so cosines with it compare."""
+    out: str
+    """Output folder."""
+    overwrite: bool = False
+    """Replace an existing output of the same kind (never anything else)."""
+
+
+def run_from_adapter(cfg: FromAdapterConfig, progress: bool = True) -> Direction:
+    """:func:`~.adapter_view.adapter_directions` of the adapter, saved to ``cfg.out`` with the adapter's identity."""
+    check_writer(cfg.module)
+    claim_output_folder(cfg.out, DIRECTION, cfg.overwrite)
+    adapter = read_lora_adapter(adapter_folder(cfg.adapter))
+    n_layers, layers_from = base_n_layers(cfg.adapter, adapter)
+    align = resolve_direction(cfg.align) if cfg.align else None
+    # folder_sha256 is the hash a model loaded as BASE+ADAPTER records, so this direction can be matched to it.
+    identity = {**adapter_identity(adapter, cfg.adapter), "folder_sha256": folder_sha256(adapter.folder)}
+    direction = adapter_directions(adapter, cfg.module, n_layers, align, cfg={
+        "adapter": identity, "n_layers_from": layers_from,
+        "align": None if cfg.align is None else {"spec": str(cfg.align), "method": align.cfg.get("method")}})
+    direction.save(cfg.out)
+    return direction
