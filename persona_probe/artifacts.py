@@ -57,7 +57,7 @@ class ArtifactKind:
 
 
 ACTIVATION_STORE = ArtifactKind("activation_store", ("cfg.json",), "cache")
-DIRECTION = ArtifactKind("direction", ("cfg.json",), "direction mean-diff / by-label, probe")
+DIRECTION = ArtifactKind("direction", ("cfg.json",), "direction mean-diff / by-label / from-adapter, probe")
 PROBE_REPORT = ArtifactKind("probe_report", ("cfg.json",), "probe")
 DIRECTION_COSINE = ArtifactKind("direction_cosine", (), "direction cosine --out",
                                 recognised_by=("matrices", "with_reference"))
@@ -79,11 +79,13 @@ ORTHOGONALIZED_MODEL = ArtifactKind("orthogonalized_model", ("persona_probe.json
 STEERED_MODEL = ArtifactKind("steered_model", ("persona_probe.json",), "bake-steering", drawn=False)
 MERGED_MODEL = ArtifactKind("merged_model", ("persona_probe.json",), "generate --engine vllm", drawn=False)
 OFFLINE_JUDGE = ArtifactKind("offline_judge", ("cfg.json",), "analyses/train_offline_judge.py", drawn=False)
+SCREEN = ArtifactKind("screen", ("screen.json",), "screen", drawn=False)
 
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = (
     ACTIVATION_STORE, DIRECTION, PROBE_REPORT, DIRECTION_COSINE, PROJECTION_SHIFT, ADAPTER_VIEW, LAYER_SCAN, EVALUATION,
     STEER_RUN, ABLATE_RUN, SPARSE_AUTOENCODER, SAE_DIFF, SAE_ATTRIBUTION, SAE_EXAMPLES, DEMO, AUDIT, NARROW_SCAN,
     FINETUNE, ORTHOGONALIZED_MODEL, STEERED_MODEL, MERGED_MODEL, OFFLINE_JUDGE,
+    SCREEN,
 )
 
 

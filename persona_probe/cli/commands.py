@@ -32,6 +32,7 @@ from ..organism.datasets import (
     run_narrow_scan,
 )
 from ..organism.finetune import FinetuneConfig, run_finetune
+from ..organism.screen import ScreenConfig, run_screen
 from ..report import ReportConfig, run_report
 from ..sae.attribution import SAEAttributeConfig, run_sae_attribute
 from ..sae.bench import SAEBenchConfig, run_sae_bench
@@ -97,6 +98,8 @@ COMMANDS: tuple[Command, ...] = (
             output.project, artifacts.PROJECTION_SHIFT),
     Command(("direction", "adapter-view"), direction_commands.AdapterViewConfig, direction_commands.run_adapter_view,
             output.adapter_view, artifacts.ADAPTER_VIEW),
+    Command(("direction", "from-adapter"), direction_commands.FromAdapterConfig, direction_commands.run_from_adapter,
+            output.from_adapter, artifacts.DIRECTION),
     Command(("direction", "layer-scan"), LayerScanConfig, run_layer_scan, output.layer_scan, artifacts.LAYER_SCAN),
     Command(("ablate",), AblateConfig, run_ablate, output.ablate, artifacts.ABLATE_RUN),
     Command(("steer",), SteerConfig, run_steer, output.steer, artifacts.STEER_RUN),
@@ -112,6 +115,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("audit",), AuditConfig, None, output.audit, artifacts.AUDIT),  # run: main's, which can run the steps
     Command(("demo",), DemoConfig, None, output.demo, artifacts.DEMO),  # the audit of the shipped organism
     Command(("finetune",), FinetuneConfig, run_finetune, output.finetune, artifacts.FINETUNE),
+    Command(("screen",), ScreenConfig, run_screen, output.screen, artifacts.SCREEN),
     Command(("sae", "train"), SAETrainConfig, run_sae_train, output.sae_train, artifacts.SPARSE_AUTOENCODER),
     Command(("sae", "diff"), SAEDiffConfig, run_sae_diff, output.sae_diff, artifacts.SAE_DIFF),
     Command(("sae", "attribute"), SAEAttributeConfig, run_sae_attribute, output.sae_attribute,

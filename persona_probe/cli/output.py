@@ -179,6 +179,21 @@ def adapter_view(cfg, result) -> str:
     return "\n".join(lines)
 
 
+def from_adapter(cfg, d) -> str:
+    """Per adapted layer: the update's norm and, for rank > 1, the share of its energy the vector carries."""
+    lines = [f"{'layer':>5} {'rank':>4} {'|dW|_F':>10} {'sigma_1':>10} {'top share':>9}  sign"]
+    for row in d.cfg["adapter_layers"]:
+        share = "-" if row["rank"] == 1 or row["energy_share"] is None else f"{row['energy_share']:.3f}"
+        sign = ("zero update" if row["energy_share"] is None else "largest entry +" if row["align_cosine"] is None
+                else f"aligned (cosine {row['align_cosine']:+.3f})")
+        lines.append(f"{row['layer']:5d} {row['rank']:4d} {row['update_norm']:10.4g} {row['norm']:10.4g} "
+                     f"{share:>9}  {sign}")
+    zero = f"; zero at layers {d.zero_layers}" if d.zero_layers else ""
+    lines.append(f"wrote {cfg.out}: {d.cfg['module']} direction over layers 0-{len(d.layers) - 1}{zero} "
+                 f"(layer count from {d.cfg['n_layers_from']})")
+    return "\n".join(lines)
+
+
 def _transfer(cfg, results) -> list[str]:
     transfer = results["transfer"]
     if transfer["same_model"]:
@@ -293,6 +308,27 @@ def finetune(cfg, record) -> str:
     return (f"adapter {cfg.out}: {record['steps']} steps, loss {loss['first_10_mean']:.3f} -> "
             f"{loss['last_10_mean']:.3f} (first/last 10 steps), {record['tokens_per_second']} tokens/s; "
             f"use it as {record['spec']}")
+
+
+def screen(cfg, record) -> str:
+    """The mean projection difference, the share over the threshold, the AUROC against a control, the top rows."""
+    from ..report.format import with_ci
+
+    lines = [f"screened {record['n']} of {record['n_rows']} rows at layer {record['layer']}: mean projection difference "
+             f"{with_ci(record['mean'], record['ci95'], signed=True)} (SD {fmt(record['sd'])}); "
+             f"{record['over_threshold']} ({record['share_over_threshold']:.0%}) over {record['threshold']:g}"]
+    if record["n_unscored"]:
+        lines.append(f"{record['n_unscored']} rows unscored (an empty own answer, or no answer token left)")
+    control = record.get("control")
+    if control:
+        lines.append(f"control: mean {with_ci(control['mean'], control['ci95'], signed=True)}; AUROC data vs "
+                     f"control {with_ci(control['auroc'], control['auroc_ci95'])}")
+    lines += [f"{row['rank']:4d} {fmt(row['score']):>9}  {' '.join(row['prompt'].split())[:70]}" for row in record["top"]]
+    if record.get("kept"):
+        lines.append(f"kept {record['kept']['rows']} lowest-scoring rows in {cfg.out}/{record['kept']['file']}")
+    lines.append(f"wrote {cfg.out}/screen.json and {cfg.out}/screen.jsonl ({record['own_answers']['generated']} "
+                 f"own answers generated, {record['own_answers']['reused']} reused)")
+    return "\n".join(lines)
 
 
 def sae_train(cfg, record) -> str:
