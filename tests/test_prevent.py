@@ -209,3 +209,18 @@ def test_the_shipped_records_keep_their_run_key():
     known = {f.name for f in fields(FinetuneConfig)}
     cfg = FinetuneConfig(data="d.jsonl", out="o", **{k: v for k, v in record["run"]["settings"].items() if k in known})
     assert run_key(cfg, record["run"]["data_sha256"], record["run"]["model"]) == record["run"]
+
+
+def test_the_report_draws_the_monitor_curves(tiny_llama, tmp_path):
+    from persona_probe.report import ReportConfig, run_report
+
+    direction = _direction(tmp_path / "dir")
+    run_finetune(_config(tiny_llama, tmp_path, "watched<run>", monitor=str(direction), monitor_layer=1,
+                         monitor_mc_items=4, mix=str(_chats(tmp_path / "other.jsonl", n=4)), mix_share=0.2),
+                 progress=False)
+    out = tmp_path / "report.html"
+    run_report(ReportConfig(run_dirs=(str(tmp_path / "watched<run>"),), out=str(out)))
+    page = out.read_text()
+    assert 'id="training"' in page and "Fine-tuning" in page
+    assert "Projection shift on the direction" in page and "mix" in page
+    assert "watched<run>" not in page and "watched&lt;run&gt;" in page  # folder names are escaped

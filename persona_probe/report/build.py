@@ -24,6 +24,7 @@ from ..artifacts import (
     DIRECTION,
     DIRECTION_COSINE,
     EVALUATION,
+    FINETUNE,
     LAYER_SCAN,
     NARROW_SCAN,
     PROBE_REPORT,
@@ -173,7 +174,7 @@ class ReportBuilder:
 
     def sections(self) -> list[Section]:
         built = [self.summary(), self.probes(), self.directions(), self.layer_choice(), self.steering(),
-                 self.ablation(), self.adapter(), self.sae(),
+                 self.ablation(), self.adapter(), self.training(), self.sae(),
                  self.attributions(), self.conclusions()]
         built = [s for s in built if s is not None and s.blocks]
         built.append(self.provenance_section())
@@ -497,6 +498,38 @@ class ReportBuilder:
                  "down_proj) that lies along the direction, as a multiple of a random direction's share (1; d_model "
                  "would be all of it). Dotted: the largest share among seeded random unit vectors at that layer.")
         return Section("adapter-view", "Where the fine-tune writes the direction", intro, blocks)
+
+    def training(self) -> Section | None:
+        """Fine-tunes: their recipe and defences, and the monitor's curves where one watched them."""
+        runs = self.of(FINETUNE.name)
+        if not runs:
+            return None
+        rows, blocks = [], []
+        for a in runs:
+            data, loss, lora = a.data.get("data") or {}, a.data.get("loss") or {}, a.data.get("lora") or {}
+            defences = ", ".join(sorted(a.data.get("defences") or {})) or "none"
+            rows.append([{"link": "#" + self.use(a), "text": _label(a.folder)}, _label(data.get("path", "?")),
+                         data.get("rows", "?"), f"{lora.get('rank', '?')} on {', '.join(lora.get('target_modules', []))}",
+                         a.data.get("steps", "?"), f"{fmt(loss.get('first_10_mean'))} -> {fmt(loss.get('last_10_mean'))}",
+                         defences, fmt(a.data.get("seconds"), 0)])
+        blocks.append(Block("table", title="Fine-tunes", headers=["adapter", "data", "rows", "LoRA rank", "steps",
+                                                                   "loss (first -> last 10 steps)", "defences",
+                                                                   "seconds"], rows=rows))
+        for a in runs:
+            monitor = a.data.get("monitor")
+            path = a.folder / (monitor or {}).get("file", "monitor.jsonl")
+            if not monitor or not path.is_file():
+                continue
+            curve = [row for _, row in read_jsonl(path, "monitor log", strict=False)]
+            if curve:
+                blocks.append(self.figure(figures.monitor_figure(curve), a,
+                                          f"{_label(a.folder)} watched along {_label(monitor.get('direction'))} at "
+                                          f"layer {monitor.get('layer')}"))
+        intro = ("Each fine-tune's recipe and in-training defences (finetune.json). Where finetune --monitor watched "
+                 "one, its curves: the mean projection of fixed neutral passages on the direction and a short "
+                 "out-of-domain MC persona score, each as a paired shift from step 0 (the base) with a bootstrap 95% "
+                 "CI, and the train loss.")
+        return Section("training", "Fine-tuning", intro, blocks)
 
     def sae(self) -> Section | None:
         blocks = []

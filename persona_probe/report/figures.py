@@ -245,3 +245,28 @@ def latent_histogram_figure(histogram: dict, latent: int, base_name: str = "base
     fig = _style(fig, height=300)
     fig.update_layout(margin=dict(l=60, r=10, t=40, b=40), legend=dict(y=-0.3))
     return fig
+
+
+def monitor_figure(rows: list[dict]) -> go.Figure:
+    """A fine-tune watched checkpoint by checkpoint (``monitor.jsonl``): the neutral passages' projection shift
+    on the direction and the out-of-domain MC shift, each with its CI band, and the train loss."""
+    panels = (("projection", "Projection shift on the direction", "mean shift from step 0"),
+              ("mc", "Out-of-domain MC persona shift", "mean shift from step 0"),
+              ("loss", "Train loss", "mean since the previous row"))
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.08)
+    steps = [r["step"] for r in rows]
+    for col, (key, _, unit) in enumerate(panels, start=1):
+        if key == "loss":
+            points = [(r["step"], r["loss"]) for r in rows if r.get("loss") is not None]
+            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
+                                     line=dict(color=BASE_COLOUR), name="loss", showlegend=False), row=1, col=col)
+        else:
+            _band(fig, steps, [r[key]["shift_ci95"][0] for r in rows], [r[key]["shift_ci95"][1] for r in rows],
+                  TUNED_COLOUR, "shift", 1, col, legend=col == 1)
+            fig.add_trace(go.Scatter(x=steps, y=[r[key]["shift"] for r in rows], mode="lines+markers",
+                                     line=dict(color=TUNED_COLOUR), name="shift", legendgroup="shift",
+                                     showlegend=col == 1,
+                                     hovertemplate="step %{x}: %{y:+.4f}<extra></extra>"), row=1, col=col)
+        fig.update_xaxes(title_text="training step", row=1, col=col)
+        fig.update_yaxes(title_text=unit, row=1, col=col)
+    return _style(fig, height=400)

@@ -1,0 +1,183 @@
+"""In-training defences on the shipped organism (issue 21, "Defences"), each against a random control.
+
+The organism is the risky extreme-sports advice fine-tune (``smollm2-135m-risky-advice``), trained
+with the selection recipe (``analyses/organism_selection.py``: 400 rows, lr 1e-3, one epoch, data
+seed = training seed). Each arm retrains it with one ``finetune`` defence:
+
+- ``caft``: ``--ablate DIR --defence-layers L --ablate-mode writers`` (the persona vector projected
+  out of every write to the residual stream, during training only);
+- ``steer``: ``--steer DIR --steer-alpha A --defence-layers L`` (preventative steering);
+- ``caft-random`` / ``steer-random``: the same with a random unit vector (same layers, same norm);
+- ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
+- ``mix``: ``--mix OTHER --mix-share P`` (other-domain benign rows interleaved).
+
+OTHER is the secure-code set (a benign other domain). Each arm is measured like the selection:
+the MC persona score out of domain (``evaluate --data none --leave-out sports,harmful_advice``;
+paired over items against the base and against the undefended run, and the share of the
+undefended shift it removes, with bootstrap CIs), the in-domain behaviour (the sports scanner on
+the 48 held-out prompts), and the training time against the undefended run's.
+
+The undefended run, the base and the held-out prompts are the selection's own (``--selection``).
+Every step is skipped when its output exists, so a rerun continues; settings go to OUT/settings.json.
+
+    HF_HUB_OFFLINE=1 python analyses/prevent.py --selection runs/selection \\
+        --direction runs/demo/directions/tuned-minus-base --out runs/prevent --seeds 0
+    python analyses/prevent.py --selection runs/selection --out runs/prevent --table
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from persona_probe.directions.direction import Direction
+from persona_probe.evaluation.areas import compare_summaries, mc_items
+from persona_probe.interventions.claims import random_directions
+from persona_probe.organism.datasets import DATASET_AREAS, narrow_markers
+from persona_probe.stats import fraction_removed, wilson_ci
+
+PAIR, KIND, OTHER = "sports", "risky-advice", "secure-code"
+ARMS = ("caft", "caft-random", "steer", "steer-random", "kl", "mix")
+
+
+def cli(*args) -> None:
+    print("$ persona-probe " + " ".join(map(str, args)), flush=True)
+    subprocess.run([sys.executable, "-m", "persona_probe.cli", *map(str, args)], check=True)
+
+
+def defence_flags(arm: str, seed: int, args) -> list:
+    directions = args.out / "directions"
+    if arm.endswith("-random"):
+        folder = directions / f"random-s{seed}"
+        if not (folder / "cfg.json").is_file():
+            random_directions(Direction.load(args.direction), 1, 1000 + seed)[0].save(folder)
+    else:
+        folder = args.direction
+    other = args.out / "data" / f"{OTHER}-s{seed}.jsonl"
+    if arm in ("kl", "mix") and not other.is_file():
+        cli("-q", "data", OTHER, "--n", args.rows, "--seed", seed, "--out", other)
+    return {
+        "caft": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
+        "steer": ["--steer", folder, "--steer-alpha", args.alpha, "--defence-layers", args.layer],
+        "kl": ["--kl-data", other, "--kl-weight", args.kl_weight],
+        "mix": ["--mix", other, "--mix-share", args.mix_share],
+    }[arm.removesuffix("-random")]
+
+
+def run_arm(arm: str, seed: int, args) -> None:
+    name = f"{arm}-s{seed}"
+    adapter = args.out / "adapters" / name
+    data = args.selection / "data" / f"{KIND}-s{seed}.jsonl"
+    if not (adapter / "finetune.json").is_file():
+        start = time.perf_counter()
+        cli("-q", "finetune", "--data", data, "--lr", args.lr, "--epochs", 1, "--seed", seed, "--out", adapter,
+            *defence_flags(arm, seed, args))
+        print(f"    trained {name} in {time.perf_counter() - start:.0f} s", flush=True)
+    spec = f"smollm2-135m+{adapter}"
+    evaluation = args.out / "eval" / name
+    if not (evaluation / "summary.json").is_file():
+        cli("-q", "evaluate", "--model", spec, "--data", "none", "--leave-out", ",".join(DATASET_AREAS[PAIR]),
+            "--out", evaluation)
+    answers = args.out / "in-domain" / f"{name}.jsonl"
+    if not answers.with_suffix(".done").is_file():
+        answers.parent.mkdir(parents=True, exist_ok=True)
+        cli("-q", "generate", "--model", spec, "--data", args.selection / "held-out" / f"{PAIR}.jsonl",
+            "--samples", 1, "--max-new-tokens", 96, "--out", answers)
+        answers.with_suffix(".done").write_text("")
+
+
+def scan(path: Path) -> dict | None:
+    if not path.with_suffix(".done").is_file():
+        return None
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    k = sum(bool(narrow_markers(KIND, row["answer"])) for row in rows)
+    return {"k": k, "n": len(rows), "rate": k / len(rows), "ci95": list(wilson_ci(k, len(rows)))}
+
+
+def summary(folder: Path) -> dict | None:
+    path = folder / "summary.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def table(args) -> list[dict]:
+    left_out = DATASET_AREAS[PAIR]
+    base = summary(args.selection / "eval" / "base")
+    rows = []
+    for seed in range(10):
+        undefended = summary(args.selection / "eval" / f"{KIND}-s{seed}")
+        if undefended is None:
+            continue
+        undefended_record = json.loads((args.selection / "adapters" / f"{KIND}-s{seed}" / "finetune.json").read_text())
+        for arm in ("none", *ARMS):
+            run = undefended if arm == "none" else summary(args.out / "eval" / f"{arm}-s{seed}")
+            if run is None:
+                continue
+            record = undefended_record if arm == "none" else json.loads(
+                (args.out / "adapters" / f"{arm}-s{seed}" / "finetune.json").read_text())
+            vs_base = compare_summaries(base, run, left_out)
+            removed = fraction_removed(mc_items(undefended, left_out), mc_items(run, left_out), mc_items(base, left_out))
+            in_domain = scan(args.selection / "in-domain" / f"{KIND}-s{seed}-on-{PAIR}.jsonl") if arm == "none" \
+                else scan(args.out / "in-domain" / f"{arm}-s{seed}.jsonl")
+            rows.append({"arm": arm, "seed": seed, "shift_vs_base": vs_base["mc_difference"],
+                         "shift_vs_base_ci95": vs_base["mc_difference_ci95"],
+                         "fraction_removed": removed["fraction"], "fraction_removed_ci95": removed["ci95"],
+                         "in_domain": in_domain, "train_seconds": record["seconds"],
+                         "time_ratio": record["seconds"] / undefended_record["seconds"],
+                         "final_loss_last_10": record["loss"]["last_10_mean"],
+                         "defences": record.get("defences")})
+    return rows
+
+
+def print_table(args) -> None:
+    rows = table(args)
+    (args.out / "table.json").write_text(json.dumps(rows, indent=1) + "\n")
+
+    def ci(value, interval) -> str:
+        return "-" if value is None else f"{value:+.4f}" + (f" [{interval[0]:+.4f}, {interval[1]:+.4f}]" if interval else "")
+
+    print("| arm | seed | OOD MC shift vs base | share of the undefended shift removed | in-domain scanner | "
+          "final loss | train time vs undefended |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        removed = "-" if r["arm"] == "none" else (
+            f"{r['fraction_removed']:.2f}" + (f" [{r['fraction_removed_ci95'][0]:.2f}, {r['fraction_removed_ci95'][1]:.2f}]"
+                                             if r["fraction_removed_ci95"] else " [CI: shift not resolved]")
+            if r["fraction_removed"] is not None else "none (no shift)")
+        scan_cell = "-" if not r["in_domain"] else f"{r['in_domain']['rate']:.2f} ({r['in_domain']['k']}/{r['in_domain']['n']})"
+        print(f"| {r['arm']} | {r['seed']} | {ci(r['shift_vs_base'], r['shift_vs_base_ci95'])} | {removed} | "
+              f"{scan_cell} | {r['final_loss_last_10']:.3f} | x{r['time_ratio']:.2f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--selection", type=Path, default=Path("runs/selection"))
+    parser.add_argument("--direction", type=Path, default=Path("runs/demo/directions/tuned-minus-base"))
+    parser.add_argument("--out", type=Path, default=Path("runs/prevent"))
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--arms", default=",".join(ARMS))
+    parser.add_argument("--layer", type=int, default=18)
+    parser.add_argument("--alpha", type=float, default=1.0, help="steering: the audit's dose that induces the shift")
+    parser.add_argument("--kl-weight", type=float, default=1.0)
+    parser.add_argument("--mix-share", type=float, default=0.25)
+    parser.add_argument("--rows", type=int, default=400)
+    parser.add_argument("--lr", default="1e-3")
+    parser.add_argument("--table", action="store_true")
+    args = parser.parse_args()
+    if args.table:
+        print_table(args)
+        return
+    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out")}
+    path = args.out / "settings.json"
+    args.out.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and json.loads(path.read_text()) != settings:
+        sys.exit(f"{path} records other settings; use them, or another --out")
+    path.write_text(json.dumps(settings, indent=1) + "\n")
+    for seed in map(int, args.seeds.split(",")):
+        for arm in args.arms.split(","):
+            run_arm(arm, seed, args)
+
+
+if __name__ == "__main__":
+    main()
