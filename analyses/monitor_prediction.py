@@ -8,12 +8,14 @@ each run's final out-of-domain MC shift against the base (from the selection's o
 over all runs: Pearson r with a bootstrap CI over runs (persona_vectors reports r = 0.76-0.97 at
 scale).
 
-The direction is the shipped organism's tuned-minus-base at its audited layer, as the demo writes
-it (``runs/demo/directions/tuned-minus-base``, layer 18). It was taken from neutral prompts of
-the seed-0 sports fine-tune itself, so r is also reported without that run.
+The direction is one of the shipped organism's audit directions at its audited layer, as the
+demo writes them (``runs/demo/directions/NAME``, layer 18): the MC contrast (the default),
+tuned minus base (both from the seed-0 sports fine-tune, so r is also reported without that
+run), or the system-prompt persona (from the base); ``--mc-items`` scores the MC shift on the items the
+MC-contrast direction never saw.
 
     HF_HUB_OFFLINE=1 python analyses/monitor_prediction.py --selection runs/selection \\
-        --direction runs/demo/directions/tuned-minus-base --layer 18 --out docs/monitor_prediction.json
+        --direction runs/demo/directions/mc-contrast --layer 18 --out runs/monitor/mc-contrast.json
 
 One measurement per adapter is cached in OUT's sibling folder (``OUT.runs/NAME.json``), so a rerun
 after more selection runs measures only the new ones.
@@ -39,6 +41,14 @@ def projections(spec: str, unit, layer: int) -> list[float]:
     return mean_projections(model, load_neutral_texts(), unit, layer).tolist()
 
 
+def restricted(summary: dict, items: set[str] | None) -> dict:
+    """The summary with its MC per-item scores cut to ``items`` (all of them for None)."""
+    if items is None:
+        return summary
+    mc = dict(summary["mc_persona"], per_item={k: v for k, v in summary["mc_persona"]["per_item"].items() if k in items})
+    return dict(summary, mc_persona=mc)
+
+
 def pearson_with_ci(x: np.ndarray, y: np.ndarray, n_boot: int = 5000, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     r = float(np.corrcoef(x, y)[0, 1])
@@ -54,9 +64,12 @@ def pearson_with_ci(x: np.ndarray, y: np.ndarray, n_boot: int = 5000, seed: int 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--selection", type=Path, default=Path("runs/selection"))
-    parser.add_argument("--direction", type=Path, default=Path("runs/demo/directions/tuned-minus-base"))
+    parser.add_argument("--direction", type=Path, default=Path("runs/demo/directions/mc-contrast"))
     parser.add_argument("--layer", type=int, default=18)
-    parser.add_argument("--out", type=Path, default=Path("docs/monitor_prediction.json"))
+    parser.add_argument("--out", type=Path, default=Path("runs/monitor/mc-contrast.json"))
+    parser.add_argument("--mc-items", type=Path,
+                        help="score the MC shift on these items only: a JSONL whose rows name them in 'item' (e.g. "
+                             "the audit's inputs/mc-test.jsonl, the items the MC-contrast direction never saw)")
     parser.add_argument("--exclude", default="risky-advice-s0",
                         help="the run the direction was made from, also left out in a second r")
     args = parser.parse_args()
@@ -64,7 +77,9 @@ def main() -> None:
     unit = Direction.load(args.direction).at(args.layer).float()
     cache = args.out.parent / f"{args.out.stem}.runs"
     cache.mkdir(parents=True, exist_ok=True)
-    base_summary = json.loads((args.selection / "eval" / "base" / "summary.json").read_text())
+    items = {json.loads(line)["item"] for line in args.mc_items.read_text().splitlines() if line.strip()} \
+        if args.mc_items else None
+    base_summary = restricted(json.loads((args.selection / "eval" / "base" / "summary.json").read_text()), items)
 
     def measured(name: str, spec: str) -> list[float]:
         path = cache / f"{name}.json"
@@ -84,16 +99,19 @@ def main() -> None:
                 if not (adapter / "finetune.json").is_file() or not summary_path.is_file():
                     continue  # not finished yet: a later rerun adds it
                 shift = np.array(measured(adapter.name, f"smollm2-135m+{adapter}")) - base
-                mc = compare_summaries(base_summary, json.loads(summary_path.read_text()), DATASET_AREAS[pair])
+                mc = compare_summaries(base_summary, restricted(json.loads(summary_path.read_text()), items),
+                                       DATASET_AREAS[pair])
                 runs.append({"run": adapter.name, "pair": pair, "role": role,
                              "projection_shift": round(float(shift.mean()), 4),
                              "projection_shift_sd_units": round(float(shift.mean() / base.std(ddof=1)), 4),
                              "mc_ood_shift_vs_base": round(mc["mc_difference"], 4),
-                             "mc_ood_shift_ci95": [round(v, 4) for v in mc["mc_difference_ci95"]]})
+                             "mc_ood_shift_ci95": [round(v, 4) for v in mc["mc_difference_ci95"]],
+                             "mc_items": mc["n_items"]})
     x = np.array([r["projection_shift"] for r in runs])
     y = np.array([r["mc_ood_shift_vs_base"] for r in runs])
     kept = [i for i, r in enumerate(runs) if r["run"] != args.exclude]
     result = {"direction": str(args.direction), "layer": args.layer, "neutral": "builtin:neutral",
+              "mc_items": str(args.mc_items) if args.mc_items else "all out-of-domain items",
               "base_projection_mean": round(float(base.mean()), 4), "base_projection_sd": round(float(base.std(ddof=1)), 4),
               "pearson_all_runs": pearson_with_ci(x, y),
               f"pearson_without_{args.exclude}": pearson_with_ci(x[kept], y[kept]),

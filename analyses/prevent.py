@@ -9,7 +9,9 @@ seed = training seed). Each arm retrains it with one ``finetune`` defence:
 - ``steer``: ``--steer DIR --steer-alpha A --defence-layers L`` (preventative steering);
 - ``caft-random`` / ``steer-random``: the same with a random unit vector (same layers, same norm);
 - ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
-- ``mix``: ``--mix OTHER --mix-share P`` (other-domain benign rows interleaved).
+- ``mix``: ``--mix OTHER --mix-share P`` (other-domain benign rows interleaved);
+- ``screened``: no defence, trained on the rows ``persona-probe screen --keep-share`` kept (``--screen
+  FOLDER``: its kept.jsonl), against ``random-rows``: as many rows drawn at random from the same data.
 
 OTHER is the secure-code set (a benign other domain). Each arm is measured like the selection:
 the MC persona score out of domain (``evaluate --data none --leave-out sports,harmful_advice``;
@@ -27,6 +29,7 @@ Every step is skipped when its output exists, so a rerun continues; settings go 
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import time
@@ -34,12 +37,13 @@ from pathlib import Path
 
 from persona_probe.directions.direction import Direction
 from persona_probe.evaluation.areas import compare_summaries, mc_items
+from persona_probe.evaluation.mc import load_mc_items
 from persona_probe.interventions.claims import random_directions
 from persona_probe.organism.datasets import DATASET_AREAS, narrow_markers
 from persona_probe.stats import fraction_removed, wilson_ci
 
 PAIR, KIND, OTHER = "sports", "risky-advice", "secure-code"
-ARMS = ("caft", "caft-random", "steer", "steer-random", "kl", "mix")
+ARMS = ("caft", "caft-random", "steer", "steer-random", "kl", "mix", "screened", "random-rows")
 
 
 def cli(*args) -> None:
@@ -58,6 +62,8 @@ def defence_flags(arm: str, seed: int, args) -> list:
     other = args.out / "data" / f"{OTHER}-s{seed}.jsonl"
     if arm in ("kl", "mix") and not other.is_file():
         cli("-q", "data", OTHER, "--n", args.rows, "--seed", seed, "--out", other)
+    if arm in ("screened", "random-rows"):
+        return []
     return {
         "caft": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
         "steer": ["--steer", folder, "--steer-alpha", args.alpha, "--defence-layers", args.layer],
@@ -66,10 +72,30 @@ def defence_flags(arm: str, seed: int, args) -> list:
     }[arm.removesuffix("-random")]
 
 
+def arm_data(arm: str, seed: int, args) -> Path:
+    """The rows an arm trains on: the organism's data, or the screened subset, or as many random rows."""
+    full = args.selection / "data" / f"{KIND}-s{seed}.jsonl"
+    if arm not in ("screened", "random-rows"):
+        return full
+    if args.screen is None or not (args.screen / "kept.jsonl").is_file():
+        sys.exit(f"arm {arm}: give --screen FOLDER, a persona-probe screen --keep-share output of {full}")
+    kept = args.screen / "kept.jsonl"
+    if arm == "screened":
+        return kept
+    path = args.out / "data" / f"random-rows-s{seed}.jsonl"
+    if not path.is_file():
+        lines = full.read_text().splitlines(keepends=True)
+        count = len(kept.read_text().splitlines())
+        chosen = sorted(random.Random(seed).sample(range(len(lines)), count))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(lines[i] for i in chosen))
+    return path
+
+
 def run_arm(arm: str, seed: int, args) -> None:
     name = f"{arm}-s{seed}"
     adapter = args.out / "adapters" / name
-    data = args.selection / "data" / f"{KIND}-s{seed}.jsonl"
+    data = arm_data(arm, seed, args)
     if not (adapter / "finetune.json").is_file():
         start = time.perf_counter()
         cli("-q", "finetune", "--data", data, "--lr", args.lr, "--epochs", 1, "--seed", seed, "--out", adapter,
@@ -78,7 +104,9 @@ def run_arm(arm: str, seed: int, args) -> None:
     spec = f"smollm2-135m+{adapter}"
     evaluation = args.out / "eval" / name
     if not (evaluation / "summary.json").is_file():
-        cli("-q", "evaluate", "--model", spec, "--data", "none", "--leave-out", ",".join(DATASET_AREAS[PAIR]),
+        scored = {item.area for item in load_mc_items()}  # evaluate refuses an area no item has
+        cli("-q", "evaluate", "--model", spec, "--data", "none", "--leave-out",
+            ",".join(a for a in DATASET_AREAS[PAIR] if a in scored),
             "--out", evaluation)
     answers = args.out / "in-domain" / f"{name}.jsonl"
     if not answers.with_suffix(".done").is_file():
@@ -163,12 +191,13 @@ def main() -> None:
     parser.add_argument("--mix-share", type=float, default=0.25)
     parser.add_argument("--rows", type=int, default=400)
     parser.add_argument("--lr", default="1e-3")
+    parser.add_argument("--screen", type=Path, help="a screen --keep-share folder (the screened arms)")
     parser.add_argument("--table", action="store_true")
     args = parser.parse_args()
     if args.table:
         print_table(args)
         return
-    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out")}
+    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out", "screen")}
     path = args.out / "settings.json"
     args.out.mkdir(parents=True, exist_ok=True)
     if path.is_file() and json.loads(path.read_text()) != settings:
