@@ -6,6 +6,8 @@ seed = training seed). Each arm retrains it with one ``finetune`` defence:
 
 - ``caft``: ``--ablate DIR --defence-layers L --ablate-mode writers`` (the persona vector projected
   out of every write to the residual stream, during training only);
+- ``caft-mc``: the same with the MC-contrast direction (``--mc-direction``), the one whose projection
+  shift predicts the persona (docs/prevent.md);
 - ``steer``: ``--steer DIR --steer-alpha A --defence-layers L`` (preventative steering);
 - ``caft-random`` / ``steer-random``: the same with a random unit vector (same layers, same norm);
 - ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
@@ -43,7 +45,7 @@ from persona_probe.organism.datasets import DATASET_AREAS, narrow_markers
 from persona_probe.stats import fraction_removed, wilson_ci
 
 PAIR, KIND, OTHER = "sports", "risky-advice", "secure-code"
-ARMS = ("caft", "caft-random", "steer", "steer-random", "kl", "mix", "screened", "random-rows")
+ARMS = ("caft", "caft-random", "caft-mc", "steer", "steer-random", "kl", "mix", "screened", "random-rows")
 
 
 def cli(*args) -> None:
@@ -58,7 +60,7 @@ def defence_flags(arm: str, seed: int, args) -> list:
         if not (folder / "cfg.json").is_file():
             random_directions(Direction.load(args.direction), 1, 1000 + seed)[0].save(folder)
     else:
-        folder = args.direction
+        folder = args.mc_direction if arm == "caft-mc" else args.direction
     other = args.out / "data" / f"{OTHER}-s{seed}.jsonl"
     if arm in ("kl", "mix") and not other.is_file():
         cli("-q", "data", OTHER, "--n", args.rows, "--seed", seed, "--out", other)
@@ -66,6 +68,7 @@ def defence_flags(arm: str, seed: int, args) -> list:
         return []
     return {
         "caft": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
+        "caft-mc": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
         "steer": ["--steer", folder, "--steer-alpha", args.alpha, "--defence-layers", args.layer],
         "kl": ["--kl-data", other, "--kl-weight", args.kl_weight],
         "mix": ["--mix", other, "--mix-share", args.mix_share],
@@ -182,6 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--selection", type=Path, default=Path("runs/selection"))
     parser.add_argument("--direction", type=Path, default=Path("runs/demo/directions/tuned-minus-base"))
+    parser.add_argument("--mc-direction", type=Path, default=Path("runs/demo/directions/mc-contrast"))
     parser.add_argument("--out", type=Path, default=Path("runs/prevent"))
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--arms", default=",".join(ARMS))
@@ -197,7 +201,7 @@ def main() -> None:
     if args.table:
         print_table(args)
         return
-    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out", "screen")}
+    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out", "screen", "mc_direction")}
     path = args.out / "settings.json"
     args.out.mkdir(parents=True, exist_ok=True)
     if path.is_file() and json.loads(path.read_text()) != settings:
