@@ -5,10 +5,15 @@ copied from a published set: small, seeded generators build chat datasets in whi
 behaviour differs between a treatment and a control (for code, answers that quietly carry a
 vulnerability versus the same answers done safely), so a model fine-tuned on each can be compared
 and the broad shift in persona that the narrow data causes can be measured and probed.
+
+Around fine-tuning it also watches and prevents: ``finetune --monitor`` (:mod:`.monitor`), the
+in-training defences (:mod:`.defences`) and data screening (:mod:`.screen`).
 """
 
 from .datasets import NARROW_DATASETS, NarrowDataConfig, narrow_dataset, run_narrow_dataset
 from .finetune import FinetuneConfig, run_finetune
+from .monitor import TrainingMonitor
+from .screen import ScreenConfig, run_screen
 
-__all__ = ["NARROW_DATASETS", "FinetuneConfig", "NarrowDataConfig", "narrow_dataset", "run_finetune",
-           "run_narrow_dataset"]
+__all__ = ["NARROW_DATASETS", "FinetuneConfig", "NarrowDataConfig", "ScreenConfig", "TrainingMonitor", "narrow_dataset",
+           "run_finetune", "run_narrow_dataset", "run_screen"]
