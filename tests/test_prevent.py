@@ -84,7 +84,8 @@ def test_the_alert_fires_when_the_projection_moves(tiny_llama, tmp_path, caplog)
     assert "ALERT step" in caplog.text
 
 
-def test_caft_keeps_the_direction_out_of_the_residual_during_training(tiny_llama, tmp_path, monkeypatch):
+@pytest.mark.parametrize("mode", ["resid_post", "writers"])
+def test_caft_keeps_the_direction_out_of_the_residual_during_training(tiny_llama, tmp_path, monkeypatch, mode):
     direction_folder = _direction(tmp_path / "dir")
     unit = Direction.load(direction_folder).at(1)
     seen = []
@@ -106,11 +107,11 @@ def test_caft_keeps_the_direction_out_of_the_residual_during_training(tiny_llama
 
     monkeypatch.setattr(defences.TrainingHooks, "__call__", recording)
     record = run_finetune(_config(tiny_llama, tmp_path, ablate=str(direction_folder), defence_layers="1",
-                                  lr=2e-2), progress=False)
+                                  ablate_mode=mode, lr=2e-2), progress=False)
     assert len(seen) == record["steps"] == 6
     # every position but the massive ones (the sink, by the toolkit's rule) holds none of the direction
     assert all((components.abs() < 1e-4).float().mean() > 0.9 for components in seen)
-    assert record["defences"]["ablate"] == {"direction": str(direction_folder), "layers": [1], "mode": "resid_post"}
+    assert record["defences"]["ablate"] == {"direction": str(direction_folder), "layers": [1], "mode": mode}
 
 
 def test_caft_changes_the_adapter_and_the_saved_adapter_runs_without_the_hook(tiny_llama, tmp_path):
