@@ -6,8 +6,8 @@ seed = training seed). Each arm retrains it with one ``finetune`` defence:
 
 - ``caft``: ``--ablate DIR --defence-layers L --ablate-mode writers`` (the persona vector projected
   out of every write to the residual stream, during training only);
-- ``caft-mc``: the same with the MC-contrast direction (``--mc-direction``), the one whose projection
-  shift predicts the persona (docs/prevent.md);
+- ``caft-mc`` / ``steer-mc``: the same with the MC-contrast direction (``--mc-direction``), the one
+  whose projection shift predicts the persona (docs/prevent.md);
 - ``steer``: ``--steer DIR --steer-alpha A --defence-layers L`` (preventative steering);
 - ``caft-random`` / ``steer-random``: the same with a random unit vector (same layers, same norm);
 - ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
@@ -45,7 +45,7 @@ from persona_probe.organism.datasets import DATASET_AREAS, narrow_markers
 from persona_probe.stats import fraction_removed, wilson_ci
 
 PAIR, KIND, OTHER = "sports", "risky-advice", "secure-code"
-ARMS = ("caft", "caft-random", "caft-mc", "steer", "steer-random", "kl", "mix", "screened", "random-rows")
+ARMS = ("caft", "caft-random", "caft-mc", "steer", "steer-random", "steer-mc", "kl", "mix", "screened", "random-rows")
 
 
 def cli(*args) -> None:
@@ -60,7 +60,7 @@ def defence_flags(arm: str, seed: int, args) -> list:
         if not (folder / "cfg.json").is_file():
             random_directions(Direction.load(args.direction), 1, 1000 + seed)[0].save(folder)
     else:
-        folder = args.mc_direction if arm == "caft-mc" else args.direction
+        folder = args.mc_direction if arm.endswith("-mc") else args.direction
     other = args.out / "data" / f"{OTHER}-s{seed}.jsonl"
     if arm in ("kl", "mix") and not other.is_file():
         cli("-q", "data", OTHER, "--n", args.rows, "--seed", seed, "--out", other)
@@ -70,6 +70,7 @@ def defence_flags(arm: str, seed: int, args) -> list:
         "caft": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
         "caft-mc": ["--ablate", folder, "--defence-layers", args.layer, "--ablate-mode", "writers"],
         "steer": ["--steer", folder, "--steer-alpha", args.alpha, "--defence-layers", args.layer],
+        "steer-mc": ["--steer", folder, "--steer-alpha", args.alpha, "--defence-layers", args.layer],
         "kl": ["--kl-data", other, "--kl-weight", args.kl_weight],
         "mix": ["--mix", other, "--mix-share", args.mix_share],
     }[arm.removesuffix("-random")]
