@@ -205,15 +205,13 @@ def run_key(cfg: FinetuneConfig, data_sha: str, identity: dict, input_shas: dict
     return key
 
 
-def _input_shas(cfg: FinetuneConfig) -> dict:
-    """Content hashes of the directions and extra data a run reads, so a resumed run reads the same ones."""
-    from ..datasets.conversations import load_conversations
+def _input_shas(cfg: FinetuneConfig, extra_data: dict) -> dict:
+    """Content hashes of the directions and extra data (``extra_data``: option -> Dataset) a run reads, so a
+    resumed run reads the same ones."""
     from ..models.loading import folder_sha256
 
     shas = {name: folder_sha256(getattr(cfg, name)) for name in ("monitor", "ablate", "steer") if getattr(cfg, name)}
-    shas.update({name: load_conversations(getattr(cfg, name)).sha256 for name in ("kl_data", "mix")
-                 if getattr(cfg, name)})
-    return shas
+    return {**shas, **{name: dataset.sha256 for name, dataset in extra_data.items()}}
 
 
 def _check_options(cfg: FinetuneConfig) -> None:
@@ -270,8 +268,8 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     device = resolve_device(cfg.device)
     torch.manual_seed(cfg.seed)  # LoRA's A matrices are drawn at wrapping time
     hf_model, tokenizer, identity = load_hf_model(cfg.model, torch.float32)
-    input_shas = _input_shas(cfg)
-    key = run_key(cfg, data_sha, identity.to_dict(), input_shas)
+    extra_data = {name: load_conversations(getattr(cfg, name)) for name in ("kl_data", "mix") if getattr(cfg, name)}
+    key = run_key(cfg, data_sha, identity.to_dict(), _input_shas(cfg, extra_data))
     finished = _finished(out, key)
     if finished:
         log.info("%s already holds this adapter; nothing to do", out)
@@ -283,10 +281,9 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         log.warning("%d of %d rows were cut to --max-length %d tokens", cut, len(rows), cfg.max_length)
     data_rows = len(rows)
     if cfg.mix:
-        mix_rows, _ = training_rows(load_conversations(cfg.mix).conversations, tokenizer, cfg.max_length)
+        mix_rows, _ = training_rows(extra_data["mix"].conversations, tokenizer, cfg.max_length)
         rows = mixed_in(rows, mix_rows, cfg.mix_share, cfg.seed)
-    kl_rows = training_rows(load_conversations(cfg.kl_data).conversations, tokenizer, cfg.max_length)[0] \
-        if cfg.kl_data else []
+    kl_rows = training_rows(extra_data["kl_data"].conversations, tokenizer, cfg.max_length)[0] if cfg.kl_data else []
 
     n_layers = int(hf_model.config.num_hidden_layers)
     lora = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, use_rslora=cfg.rslora, lora_dropout=0.0,
@@ -320,7 +317,7 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
     answer_tokens = sum(sum(r.loss_mask) for r in rows)
     bar = tqdm(total=len(steps), initial=start, desc="finetune", unit="step", disable=not progress)
     began = time.perf_counter() - seconds
-    last_row = start
+    last_row, final_row = start, None
     for step in range(start, len(steps)):
         batch = {k: v.to(device) for k, v in collate([rows[i] for i in steps[step]], tokenizer.pad_token_id).items()}
         with hooks():
@@ -341,9 +338,9 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
         done = step + 1
         at_checkpoint = cfg.checkpoint_every and done % cfg.checkpoint_every == 0
         if monitor and (at_checkpoint or done == len(steps)):
-            row = monitor.measure(done, model, losses[last_row:])
+            final_row = monitor.measure(done, model, losses[last_row:])
             last_row = done
-            bar.set_postfix(loss=f"{loss.item():.3f}", shift=f"{row['projection']['shift']:+.3f}")
+            bar.set_postfix(loss=f"{loss.item():.3f}", shift=f"{final_row['projection']['shift']:+.3f}")
         if at_checkpoint and done < len(steps):
             _save_checkpoint(out / CHECKPOINT, key, params, optimizer, done, losses, time.perf_counter() - began)
         if on_step:
@@ -380,7 +377,7 @@ def run_finetune(cfg: FinetuneConfig, progress: bool = True, on_step=None) -> di
                                  if cfg.mix else {})}
     if monitor:
         record["monitor"] = {"file": MONITOR_FILE, "direction": cfg.monitor, **monitor.settings(),
-                             "final": _final_monitor_row(out / MONITOR_FILE)}
+                             "final": {k: v for k, v in final_row.items() if k != "baseline"}}
     _save_adapter(model, out, cfg.save_dtype, identity)
     atomic_write_json(out / RECORD, record)
     shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
@@ -394,33 +391,34 @@ def _param_name(name: str) -> str:
 
 def _training_hooks(cfg: FinetuneConfig, loaded, peft_model, n_layers: int) -> tuple[TrainingHooks, dict]:
     """The training-only hooks of --ablate and --steer, and what the record says of them."""
-    from ..directions.direction import Direction
-
+    ablate, ablate_layers = _defence_direction(cfg, "ablate", loaded, n_layers)
+    steer, steer_layers = _defence_direction(cfg, "steer", loaded, n_layers)
     settings: dict = {}
-    ablate = steer = None
-    ablate_layers = steer_layers = []
-    scale = {}
-    for name in ("ablate", "steer"):
-        if not getattr(cfg, name):
-            continue
-        direction = Direction.load(getattr(cfg, name))
-        direction.check_model(n_layers, loaded.d_model, "the model being fine-tuned")
-        layers = parse_layers(cfg.defence_layers, n_layers) if cfg.defence_layers else \
-            [direction_layer(direction, None, "--defence-layers")]
-        for layer in layers:
-            direction.at(layer)
-        settings[name] = {"direction": getattr(cfg, name), "layers": layers}
-        if name == "ablate":
-            ablate, ablate_layers = direction, layers
-            settings[name]["mode"] = cfg.ablate_mode
-        else:
-            steer, steer_layers = direction, layers
-            scale = base_residual_norms(loaded, peft_model, layers)
-            settings[name].update(alpha=cfg.steer_alpha, base_residual_norm={str(k): round(v, 4) for k, v in scale.items()})
+    if ablate:
+        settings["ablate"] = {"direction": cfg.ablate, "layers": ablate_layers, "mode": cfg.ablate_mode}
+    scale = base_residual_norms(loaded, peft_model, steer_layers) if steer else {}
+    if steer:
+        settings["steer"] = {"direction": cfg.steer, "layers": steer_layers, "alpha": cfg.steer_alpha,
+                             "base_residual_norm": {str(k): round(v, 4) for k, v in scale.items()}}
     hooks = TrainingHooks(loaded.bridge if loaded else None, ablate=ablate, ablate_layers=ablate_layers,
                           ablate_mode=cfg.ablate_mode, steer=steer, steer_layers=steer_layers,
                           steer_alpha=cfg.steer_alpha, steer_scale=scale)
     return hooks, settings
+
+
+def _defence_direction(cfg: FinetuneConfig, option: str, loaded, n_layers: int):
+    """The direction of --ablate or --steer and the layers it acts at; (None, []) when the option is not given."""
+    from ..directions.direction import Direction
+
+    if not getattr(cfg, option):
+        return None, []
+    direction = Direction.load(getattr(cfg, option))
+    direction.check_model(n_layers, loaded.d_model, "the model being fine-tuned")
+    layers = parse_layers(cfg.defence_layers, n_layers) if cfg.defence_layers else \
+        [direction_layer(direction, None, "--defence-layers")]
+    for layer in layers:
+        direction.at(layer)  # a clear error for a layer the direction has no vector at
+    return direction, layers
 
 
 def _monitor(cfg: FinetuneConfig, loaded, out: Path) -> TrainingMonitor | None:
@@ -433,14 +431,6 @@ def _monitor(cfg: FinetuneConfig, loaded, out: Path) -> TrainingMonitor | None:
     layer = direction_layer(direction, cfg.monitor_layer, "--monitor-layer")
     return TrainingMonitor(loaded, direction, layer, out, mc_items=cfg.monitor_mc_items,
                            leave_out=parse_areas(cfg.monitor_leave_out), alert_sd=cfg.alert)
-
-
-def _final_monitor_row(path: Path) -> dict:
-    """The last monitor row, without step 0's baseline lists."""
-    import json
-
-    last = json.loads(path.read_text().splitlines()[-1])
-    return {k: v for k, v in last.items() if k != "baseline"}
 
 
 def _save_adapter(model, out: Path, save_dtype: str, identity) -> None:

@@ -16,6 +16,7 @@ measures its shifts against the same baseline.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -26,7 +27,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from ..artifacts import read_jsonl
+from ..artifacts import atomic_write_text, read_jsonl
 from ..directions.direction import Direction
 from ..errors import PersonaProbeError
 from ..evaluation.mc import BUILTIN_MC, MCItem, load_mc_items, mc_score
@@ -121,10 +122,7 @@ class TrainingMonitor:
         """Keep the rows up to ``step`` (a fresh run keeps none) and reload step 0's baseline."""
         rows = [row for _, row in read_jsonl(self.path, "monitor log")] if self.path.is_file() else []
         rows = [row for row in rows if row["step"] <= step] if step else []
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("".join(_json_line(row) for row in rows))
-        tmp.replace(self.path)
+        atomic_write_text(self.path, "".join(_json_line(row) for row in rows))
         if rows:
             base = rows[0]["baseline"]
             self.baseline = Baseline(np.array(base["projections"]), np.array(base["mc_per_item"]))
@@ -183,6 +181,4 @@ def _ci(values: np.ndarray) -> list[float]:
 
 
 def _json_line(row: dict) -> str:
-    import json
-
     return json.dumps(row) + "\n"
