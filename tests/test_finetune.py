@@ -5,21 +5,14 @@ import json
 import pytest
 import torch
 from safetensors.torch import load_file
+from tiny_models import write_chats
 
 from persona_probe.cli.main import main
 from persona_probe.organism.finetune import ADAPTER_WEIGHTS, CHECKPOINT, FinetuneConfig, run_finetune, training_rows
 
 
-def _chats(path, n=24):
-    # One reply to learn, so a few steps on a tiny random model must lower the loss clearly.
-    rows = [{"messages": [{"role": "user", "content": f"compute item {i}"},
-                          {"role": "assistant", "content": "the same short reply every time"}]} for i in range(n)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
-
-
 def _config(tiny_llama, tmp_path, name="adapter", **overrides):
-    settings = dict(model=str(tiny_llama), data=str(_chats(tmp_path / "chats.jsonl")), out=str(tmp_path / name),
+    settings = dict(model=str(tiny_llama), data=str(write_chats(tmp_path / "chats.jsonl")), out=str(tmp_path / name),
                     lr=5e-3, epochs=2, batch_size=4, checkpoint_every=2, warmup_steps=2)
     return FinetuneConfig(**{**settings, **overrides})
 

@@ -6,18 +6,12 @@ import json
 import pytest
 import torch
 from safetensors.torch import load_file
+from tiny_models import write_chats
 
 from persona_probe.directions.direction import Direction
 from persona_probe.organism import defences
 from persona_probe.organism.finetune import ADAPTER_WEIGHTS, FinetuneConfig, run_finetune
 from persona_probe.organism.monitor import MONITOR_FILE
-
-
-def _chats(path, n=24, reply="the same short reply every time"):
-    rows = [{"messages": [{"role": "user", "content": f"compute item {i}"},
-                          {"role": "assistant", "content": reply}]} for i in range(n)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
 
 
 def _direction(folder, d_model=64, layers=(0, 1), seed=0):
@@ -29,7 +23,7 @@ def _direction(folder, d_model=64, layers=(0, 1), seed=0):
 
 
 def _config(tiny_llama, tmp_path, name="adapter", **overrides):
-    settings = dict(model=str(tiny_llama), data=str(_chats(tmp_path / "chats.jsonl")), out=str(tmp_path / name),
+    settings = dict(model=str(tiny_llama), data=str(write_chats(tmp_path / "chats.jsonl")), out=str(tmp_path / name),
                     lr=5e-3, epochs=1, batch_size=4, checkpoint_every=2, warmup_steps=2)
     return FinetuneConfig(**{**settings, **overrides})
 
@@ -66,10 +60,9 @@ def test_the_monitor_writes_a_row_per_checkpoint_and_resumes_with_the_run(tiny_l
     # measuring never touches the weights: the same run with the measurements skipped ends bit-equal
     # (against a run without --monitor it differs by float rounding: the bridge's forward is the model's own
     # to about 2e-7 in the logits, and Adam's first steps magnify such differences)
-    from persona_probe.organism import finetune, monitor
+    from persona_probe.organism import monitor
     monkeypatch.setattr(monitor.TrainingMonitor, "measure", lambda self, step, model, losses: {"projection": {"shift": 0}})
     monkeypatch.setattr(monitor.TrainingMonitor, "resume", lambda self, step, model: None)
-    monkeypatch.setattr(finetune, "_final_monitor_row", lambda path: {})
     run_finetune(_config(tiny_llama, tmp_path, "unmeasured", **options), progress=False)
     a, b = (load_file(str(tmp_path / n / ADAPTER_WEIGHTS)) for n in ("unmeasured", "straight"))
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
@@ -150,7 +143,7 @@ def test_kl_to_the_base_is_zero_at_step_zero(tiny_llama):
 
 
 def test_kl_penalty_and_mixing_are_recorded_and_change_training(tiny_llama, tmp_path):
-    other = _chats(tmp_path / "other.jsonl", n=10, reply="a different answer about the weather")
+    other = write_chats(tmp_path / "other.jsonl", n=10, reply="a different answer about the weather")
     plain = run_finetune(_config(tiny_llama, tmp_path, "plain"), progress=False)
     kl = run_finetune(_config(tiny_llama, tmp_path, "kl", kl_data=str(other), kl_weight=1.0), progress=False)
     mixed = run_finetune(_config(tiny_llama, tmp_path, "mix", mix=str(other), mix_share=0.25), progress=False)
@@ -194,7 +187,7 @@ def test_a_direction_over_many_layers_needs_its_layer_named(tiny_llama, tmp_path
     from persona_probe.cli.main import main
 
     direction = _direction(tmp_path / "dir")
-    code = main(["-q", "finetune", "--model", str(tiny_llama), "--data", str(_chats(tmp_path / "c.jsonl")),
+    code = main(["-q", "finetune", "--model", str(tiny_llama), "--data", str(write_chats(tmp_path / "c.jsonl")),
                  "--out", str(tmp_path / "out"), "--monitor", str(direction)])
     assert code != 0
 
@@ -217,7 +210,7 @@ def test_the_report_draws_the_monitor_curves(tiny_llama, tmp_path):
 
     direction = _direction(tmp_path / "dir")
     run_finetune(_config(tiny_llama, tmp_path, "watched<run>", monitor=str(direction), monitor_layer=1,
-                         monitor_mc_items=4, mix=str(_chats(tmp_path / "other.jsonl", n=4)), mix_share=0.2),
+                         monitor_mc_items=4, mix=str(write_chats(tmp_path / "other.jsonl", n=4)), mix_share=0.2),
                  progress=False)
     out = tmp_path / "report.html"
     run_report(ReportConfig(run_dirs=(str(tmp_path / "watched<run>"),), out=str(out)))

@@ -1,7 +1,8 @@
-"""Tiny random-init models with a small local tokenizer, built offline in seconds."""
+"""Tiny random-init models with a small local tokenizer, built offline in seconds, and chat data to train them on."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
@@ -87,3 +88,11 @@ def build_model(folder: Path, arch: str = "llama", layers: int = 2, d_model: int
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def write_chats(path: Path, n: int = 24, reply: str = "the same short reply every time") -> Path:
+    """``n`` chat rows with one reply to learn, so a few steps on a tiny random model lower the loss clearly."""
+    rows = [{"messages": [{"role": "user", "content": f"compute item {i}"}, {"role": "assistant", "content": reply}]}
+            for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
