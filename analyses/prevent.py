@@ -37,6 +37,8 @@ import sys
 import time
 from pathlib import Path
 
+from organism_selection import load  # this folder, on the path when run as a script: one reader of run summaries
+
 from persona_probe.directions.direction import Direction
 from persona_probe.evaluation.areas import compare_summaries, mc_items
 from persona_probe.evaluation.mc import load_mc_items
@@ -128,22 +130,17 @@ def scan(path: Path) -> dict | None:
     return {"k": k, "n": len(rows), "rate": k / len(rows), "ci95": list(wilson_ci(k, len(rows)))}
 
 
-def summary(folder: Path) -> dict | None:
-    path = folder / "summary.json"
-    return json.loads(path.read_text()) if path.is_file() else None
-
-
 def table(args) -> list[dict]:
     left_out = DATASET_AREAS[PAIR]
-    base = summary(args.selection / "eval" / "base")
+    base = load(args.selection, "base")
     rows = []
     for seed in range(10):
-        undefended = summary(args.selection / "eval" / f"{KIND}-s{seed}")
+        undefended = load(args.selection, f"{KIND}-s{seed}")
         if undefended is None:
             continue
         undefended_record = json.loads((args.selection / "adapters" / f"{KIND}-s{seed}" / "finetune.json").read_text())
         for arm in ("none", *ARMS):
-            run = undefended if arm == "none" else summary(args.out / "eval" / f"{arm}-s{seed}")
+            run = undefended if arm == "none" else load(args.out, f"{arm}-s{seed}")
             if run is None:
                 continue
             record = undefended_record if arm == "none" else json.loads(
