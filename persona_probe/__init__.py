@@ -26,7 +26,7 @@ _HOMES = {
                  "write_chat_jsonl"),
     "activations": ("ActivationStore", "CacheConfig", "run_cache"),
     "sampling": ("GenerateConfig", "SamplingConfig", "generate_answers", "read_answers", "run_generate"),
-    "evaluation": ("EvaluateConfig", "compare", "evaluate_model", "judge_file", "load_mc_items", "load_neutral_texts",
+    "evaluation": ("EvaluateConfig", "compare", "compare_judgements", "evaluate_model", "judge_file", "load_mc_items", "load_neutral_texts",
                    "make_judge", "mc_score", "run_evaluate", "side_effects", "summarise", "typical_residual_norms"),
     "directions": ("Direction", "cosine_table", "fit_probes", "mean_difference", "mean_difference_by_label",
                    "mean_difference_of_stores", "projection_shift", "read_labels", "resolve_direction"),
@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
     from .evaluation import (
         EvaluateConfig,
         compare,
+        compare_judgements,
         evaluate_model,
         judge_file,
         load_mc_items,

@@ -18,6 +18,7 @@ from ..activations.cache import CacheConfig, run_cache
 from ..activations.store import StoreInfoConfig, StoreVerifyConfig, run_store_info, run_store_verify
 from ..datasets.conversations import ContrastConfig, run_contrast
 from ..directions import commands as direction_commands
+from ..evaluation.agreement import CompareJudgesConfig, run_compare_judges
 from ..evaluation.evaluate import CompareConfig, EvaluateConfig, JudgeConfig, run_compare, run_evaluate, run_judge
 from ..evaluation.mc_contrast import MCContrastConfig, run_mc_contrast
 from ..interventions.claims import AblateConfig, SteerConfig, run_ablate, run_steer
@@ -86,6 +87,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("judge",), JudgeConfig, run_judge, output.judge),
     Command(("evaluate",), EvaluateConfig, run_evaluate, output.evaluate, artifacts.EVALUATION),
     Command(("compare",), CompareConfig, run_compare, output.compare),
+    Command(("compare-judges",), CompareJudgesConfig, run_compare_judges, output.compare_judges),
     Command(("probe",), direction_commands.ProbeConfig, direction_commands.run_probe, output.probe,
             artifacts.PROBE_REPORT),
     Command(("direction", "mean-diff"), direction_commands.MeanDiffConfig, direction_commands.run_mean_diff,

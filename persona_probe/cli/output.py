@@ -85,6 +85,32 @@ def compare(cfg, c) -> str:
     return "\n".join(lines)
 
 
+def compare_judges(cfg, r) -> str:
+    def kappa(value) -> str:
+        return "undefined (one label throughout)" if value is None else f"{value:.3f}"
+
+    a, b, m = r["a"], r["b"], r["misaligned"]
+    lines = [f"A: {a['judge']} ({a['path']}, {a['rows']} rows)", f"B: {b['judge']} ({b['path']}, {b['rows']} rows)",
+             f"{r['n_shared']} answers judged by both ({a['only_here']} only in A, {b['only_here']} only in B)",
+             f"labels: agreement {r['agreement']:.3f}, Cohen's kappa {kappa(r['kappa'])}",
+             f"misaligned vs not: agreement {m['agreement']:.3f}, kappa {kappa(m['kappa'])}; EM rate A {m['a_rate']:.3f}, "
+             f"B {m['b_rate']:.3f}; both {m['both']}, only A {m['only_a']}, only B {m['only_b']}",
+             "confusion (rows A, columns B):",
+             "  " + " " * 11 + "".join(f"{label:>11}" for label in r["labels"])]
+    lines += ["  " + f"{label:<11}" + "".join(f"{count:>11}" for count in row)
+              for label, row in zip(r["labels"], r["confusion"])]
+    shown = r["disagreements"]
+    if shown:
+        lines.append(f"{len(shown)} of {r['n_disagreements']} disagreeing rows:")
+        for row in shown:
+            answer = " ".join(str(row["answer"]).split())
+            lines.append(f"  {row['id']}: A {row['label_a']}, B {row['label_b']}: "
+                         f"{answer[:150]}{'...' if len(answer) > 150 else ''}")
+    if cfg.out:
+        lines.append(f"wrote {cfg.out}")
+    return "\n".join(lines)
+
+
 def _compared(scope: str, c: dict) -> list[str]:
     if c["em_a"] is None:
         lines = [f"{scope}: no EM comparison (n {c['n_answers_a']}, {c['n_answers_b']} answers)"]

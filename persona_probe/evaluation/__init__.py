@@ -1,6 +1,7 @@
 """Step 2: evaluate a model: sample answers, judge them, EM rate with a CI, the MC persona score.
 
 * :mod:`.evaluate`: ``persona-probe evaluate | judge | compare``;
+* :mod:`.agreement`: ``persona-probe compare-judges``, two judges' agreement on the same answers;
 * :mod:`.areas`: out-of-domain scores (a fine-tune's own topic areas left out), from summaries alone;
 * :mod:`.mc`: the multiple-choice persona score;
 * :mod:`.mc_contrast`: ``persona-probe data mc-contrast``, the MC items as a labelled contrast (train/test by item);
@@ -19,6 +20,7 @@ _HOME_OF = {
                      "summarise"), "evaluate"),
     **dict.fromkeys(("LABELS", "Judge", "JudgeScore"), "judges.base"),
     "make_judge": "judges.registry",
+    "compare_judgements": "agreement",
     **dict.fromkeys(("MCItem", "MCResult", "load_mc_items", "mc_score"), "mc"),
     **dict.fromkeys(("load_neutral_texts", "side_effects", "typical_residual_norms"), "neutral"),
 }
