@@ -33,7 +33,8 @@ _HOMES = {
     "sae": ("SAETrainConfig", "load_sae", "run_sae_train", "sae_attribution", "sae_diff", "sae_examples"),
     "interventions": ("Ablation", "AblateConfig", "SteerConfig", "Steering", "export_orthogonalized", "export_steered",
                       "random_directions", "run_ablate", "run_steer"),
-    "organism": ("FinetuneConfig", "ScreenConfig", "TrainingMonitor", "narrow_dataset", "run_finetune", "run_screen"),
+    "organism": ("FinetuneConfig", "ScreenConfig", "TrainingMonitor", "evaluate_excluding_domain", "narrow_dataset",
+                 "run_finetune", "run_screen"),
     "report": ("ReportSettings", "build_report"),
     "errors": ("DataError", "ModelSpecError", "PersonaProbeError", "StoreError"),
 }
@@ -103,7 +104,15 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load on f
         run_steer,
     )
     from .models import LoadedModel, ModelSettings, load_model, parse_spec
-    from .organism import FinetuneConfig, ScreenConfig, TrainingMonitor, narrow_dataset, run_finetune, run_screen
+    from .organism import (
+        FinetuneConfig,
+        ScreenConfig,
+        TrainingMonitor,
+        evaluate_excluding_domain,
+        narrow_dataset,
+        run_finetune,
+        run_screen,
+    )
     from .report import ReportSettings, build_report
     from .sae import SAETrainConfig, load_sae, run_sae_train, sae_attribution, sae_diff, sae_examples
     from .sampling import GenerateConfig, SamplingConfig, generate_answers, read_answers, run_generate

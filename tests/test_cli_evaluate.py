@@ -32,8 +32,11 @@ def test_evaluate_then_compare(tiny_llama, small_sets, tmp_path):
     assert summary["mc_persona"]["n_items"] == 2 and summary["mc_persona"]["method"] == "likelihood"
     assert set(summary["per_question"]) == {"a", "b"} and summary["judge"] == "offline"
     assert summary["out_of_domain"] is None and summary["per_question"]["a"]["area"] == "finance"
-    run_cli("evaluate", *common, "--seed", "1", "--leave-out", "finance", "--out", tmp_path / "b")
+    run_cli("evaluate", *common, "--seed", "1", "--leave-out", "finance", "--exclude-domain", "risky-advice",
+            "--out", tmp_path / "b")
     b = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert b["in_domain"]["kind"] == "risky-advice" and b["in_domain"]["source"] == "--exclude-domain"
+    assert b["label_counts"]["in-domain"] == b["in_domain"]["n"] and "in_domain" not in summary
     assert b["out_of_domain"]["n_answers"] == 3 and b["out_of_domain"]["mc"]["n_items"] == 1
     assert b["mc_persona"]["item_areas"] == {"m1": "finance", "m2": "ethics"}
     compared = run_cli("compare", tmp_path / "a", tmp_path / "b")

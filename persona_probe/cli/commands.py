@@ -19,7 +19,7 @@ from ..activations.store import StoreInfoConfig, StoreVerifyConfig, run_store_in
 from ..datasets.conversations import ContrastConfig, run_contrast
 from ..directions import commands as direction_commands
 from ..evaluation.agreement import CompareJudgesConfig, run_compare_judges
-from ..evaluation.evaluate import CompareConfig, EvaluateConfig, JudgeConfig, run_compare, run_evaluate, run_judge
+from ..evaluation.evaluate import CompareConfig, EvaluateConfig, JudgeConfig, run_compare, run_judge
 from ..evaluation.mc_contrast import MCContrastConfig, run_mc_contrast
 from ..interventions.claims import AblateConfig, SteerConfig, run_ablate, run_steer
 from ..interventions.layer_scan import LayerScanConfig, run_layer_scan
@@ -33,6 +33,7 @@ from ..organism.datasets import (
     run_narrow_scan,
 )
 from ..organism.finetune import FinetuneConfig, run_finetune
+from ..organism.in_domain import evaluate_excluding_domain
 from ..organism.screen import ScreenConfig, run_screen
 from ..report import ReportConfig, run_report
 from ..sae.attribution import SAEAttributeConfig, run_sae_attribute
@@ -85,7 +86,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("bench", "sae"), SAEBenchConfig, run_sae_bench, output.bench_sae),
     Command(("generate",), GenerateConfig, run_generate, output.generate, data_parallel=True),
     Command(("judge",), JudgeConfig, run_judge, output.judge),
-    Command(("evaluate",), EvaluateConfig, run_evaluate, output.evaluate, artifacts.EVALUATION),
+    Command(("evaluate",), EvaluateConfig, evaluate_excluding_domain, output.evaluate, artifacts.EVALUATION),
     Command(("compare",), CompareConfig, run_compare, output.compare),
     Command(("compare-judges",), CompareJudgesConfig, run_compare_judges, output.compare_judges),
     Command(("probe",), direction_commands.ProbeConfig, direction_commands.run_probe, output.probe,

@@ -74,6 +74,12 @@ def evaluate(cfg, s) -> str:
             mc = ood["mc"]
             lines.append(f"out of domain: MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-"
                          f"{mc['ci95'][1]:.3f}), {mc['n_items']} items")
+    domain = s.get("in_domain")
+    if domain:
+        judged = ", ".join(f"{label} {n}" for label, n in domain["judge_labels"].items() if n) or "none"
+        rate = domain["em_rate_counting_them"]
+        lines.append(f"in-domain ({domain['kind']}, from {domain['source']}): {domain['n']} answers counted apart "
+                     f"(judged: {judged}); EM rate counting them {'n/a' if rate is None else f'{rate:.3f}'}")
     lines.append(f"wrote {cfg.out}/summary.json")
     return "\n".join(lines)
 

@@ -42,7 +42,7 @@ from ..artifacts import (
 from ..errors import PersonaProbeError
 from . import figures
 from .artifacts import Artifact, find_artifacts, same_path
-from .format import fmt, layers_text, mean_or_none, with_ci
+from .format import em_cell, fmt, layers_text, mean_or_none, with_ci
 from .settings import ReportSettings
 from .tokens import highlight
 
@@ -232,8 +232,7 @@ class ReportBuilder:
     def _result_row(self, artifact: Artifact, model: str, intervention: str, values: dict, mc, mc_ci,
                     system: str | None) -> list:
         return [{"link": "#" + self.use(artifact), "text": _label(artifact.folder)}, model, system or "model's default",
-                intervention,
-                with_ci(values.get("em_rate"), values.get("em_ci95")), with_ci(mc, mc_ci),
+                intervention, em_cell(values), with_ci(mc, mc_ci),
                 fmt(values.get("mean_coherence"), 1), values.get("n_answers", "n/a")]
 
     def _models(self) -> list[list]:
@@ -742,4 +741,5 @@ def build_report(run_dirs: list[str | Path], out: str | Path, settings: ReportSe
     atomic_write_text(out, page)
     return {"path": str(out), "bytes": len(page.encode("utf-8")), "seconds": time.perf_counter() - start,
             "sections": [s.id for s in sections], "artifacts": len(builder.used)}
+
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..evaluation.areas import compare_summaries
 from ..stats import paired_difference, two_proportion_test
 from .artifacts import Artifact
-from .format import with_ci
+from .format import em_cell, with_ci
 
 SHOWS, NOT_SHOWN, NOTE = "shows", "does not show", "note"
 
@@ -97,7 +97,7 @@ def side_by_side(run: DemoArtifacts, layer: int) -> list[list[str]]:
         shift = "0 (reference)" if role == "base" else "n/a"
         if role in run.projections and (at := _projection_at(run.projections[role], layer)):
             shift = f"{with_ci(at[0], at[1], 3, signed=True)} ({at[2]:+.2f} SD)"
-        rows.append([role, (a.data.get("model") or {}).get("spec", "?"), with_ci(a.data["em_rate"], a.data["em_ci95"]),
+        rows.append([role, (a.data.get("model") or {}).get("spec", "?"), em_cell(a.data),
                      with_ci(mc["score"], mc.get("ci95")) if mc else "n/a", f"{a.data['mean_coherence']:.1f}",
                      str(a.data["n_answers"]), shift])
     return rows

@@ -39,3 +39,13 @@ def mean_or_none(values) -> float | None:
     """The mean of the values that are there, or None when none is (e.g. MC scores of a run with --mc none)."""
     present = [float(v) for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def em_cell(values: dict) -> str:
+    """The EM rate with its CI and, for an evaluate run that counted in-domain answers apart, both counts."""
+    em = with_ci(values.get("em_rate"), values.get("em_ci95"))
+    domain = values.get("in_domain")
+    if domain and values.get("n_answers"):
+        em += (f"; {domain['n']} in-domain ({domain['kind']}) apart, "
+               f"{with_ci(domain['em_rate_counting_them'], domain['em_ci95_counting_them'])} counting them")
+    return em
