@@ -39,6 +39,12 @@ def test_evaluate_then_compare(tiny_llama, small_sets, tmp_path):
     assert b["label_counts"]["in-domain"] == b["in_domain"]["n"] and "in_domain" not in summary
     assert b["out_of_domain"]["n_answers"] == 3 and b["out_of_domain"]["mc"]["n_items"] == 1
     assert b["mc_persona"]["item_areas"] == {"m1": "finance", "m2": "ethics"}
+    forms = run_cli("evaluate", *common, "--mc", "none", "--forms", "json", "--out", tmp_path / "f")
+    f = json.loads((tmp_path / "f" / "summary.json").read_text())
+    assert set(f["forms"]) == {"plain", "json"} and f["forms"]["json"]["n_answers"] == 6
+    assert "form json: EM rate" in forms.stdout
+    asked = [json.loads(line) for line in (tmp_path / "f" / "forms" / "json" / "answers.jsonl").read_text().splitlines()]
+    assert all("valid JSON object" in row["prompt"] for row in asked)
     compared = run_cli("compare", tmp_path / "a", tmp_path / "b")
     assert "difference" in compared.stdout and " p " in compared.stdout
     assert "out of domain (without finance): MC persona score" in compared.stdout  # b's left-out areas apply

@@ -74,6 +74,11 @@ def evaluate(cfg, s) -> str:
             mc = ood["mc"]
             lines.append(f"out of domain: MC persona score {mc['score']:.3f} (95% CI {mc['ci95'][0]:.3f}-"
                          f"{mc['ci95'][1]:.3f}), {mc['n_items']} items")
+    for form, row in (s.get("forms") or {}).items():
+        low, high = row["em_ci95"]
+        against = "" if form == "plain" else f", {row['difference_from_plain']:+.3f} from plain (p {row['p_value']:.3f})"
+        lines.append(f"form {form}: EM rate {row['em_rate']:.3f} (95% CI {low:.3f}-{high:.3f}), n={row['n_answers']}, "
+                     f"coherence {row['mean_coherence']:.1f}{against}")
     domain = s.get("in_domain")
     if domain:
         judged = ", ".join(f"{label} {n}" for label, n in domain["judge_labels"].items() if n) or "none"

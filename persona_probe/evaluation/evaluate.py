@@ -21,6 +21,7 @@ from ..errors import DataError, PersonaProbeError
 from ..sampling.generate import SamplingSettings, read_answers
 from ..stats import wilson_ci
 from .areas import check_areas, compare_summaries, known_areas, out_of_domain, parse_areas
+from .forms import parse_forms
 from .judges.base import LABELS, PROMPT_SETS, Judge, JudgePrompts, JudgeSettings
 from .judges.registry import check_judge_name, judge_help
 
@@ -265,6 +266,8 @@ class EvaluateConfig(EvalSettings):
     """Model spec to evaluate."""
     out: str = "runs/eval"
     """Output folder: answers.jsonl, judged.jsonl, summary.json. Reruns resume."""
+    forms: str = ""
+    """Also evaluate the published question forms, comma-separated: json (a JSON-answer system prompt), template (a fill-in template), or all; each form's EM rate goes into summary.json's forms, its answers into OUT/forms/FORM. Needs a question set."""
     exclude_domain: str = "auto"
     """Count answers that show a fine-tune's training domain apart, as in-domain, not as EM: a narrow dataset kind (e.g. risky-advice; its own scanner decides), auto (the kind in the model's adapter finetune.json, when it has one) or none."""
 
@@ -286,12 +289,49 @@ def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None,
                                 "persona_probe.organism.evaluate_excluding_domain(cfg), or pass in_domain=")
     check_judge_name(cfg.judge)
     output_folder(cfg.out)
+    forms = parse_forms(cfg.forms)
+    if forms and no_questions(cfg):
+        raise PersonaProbeError("--forms needs questions to ask in each form; drop --data none")
     items = load_mc_items(cfg.mc) if cfg.mc != "none" else None
     model = load_model(cfg.model, cfg.device, cfg.model_dtype, device_map=cfg.device_map,
                        max_memory=cfg.max_memory)
     judge = make_judge(cfg.judge, JudgeSettings(cfg.judge_prompts, cfg.judge_concurrency))
-    return evaluate_model(model, judge, cfg, cfg.out, items, hooks_factory=hooks_factory,
-                          progress=progress, in_domain=in_domain)
+    summary = evaluate_model(model, judge, cfg, cfg.out, items, hooks_factory=hooks_factory,
+                             progress=progress, in_domain=in_domain)
+    if forms:
+        summary = _evaluate_forms(model, judge, cfg, forms, summary, hooks_factory, progress, in_domain)
+    return summary
+
+
+def _evaluate_forms(model, judge: Judge, cfg: EvaluateConfig, forms: tuple[str, ...], plain: dict, hooks_factory,
+                    progress: bool, in_domain: InDomainCheck | None) -> dict:
+    """Each non-plain form as its own evaluate folder under OUT/forms; their EM rates into the plain summary."""
+    from dataclasses import replace
+
+    from ..stats import two_proportion_test
+    from .forms import write_form
+
+    out = Path(cfg.out)
+    block = {"plain": _form_row(plain)}
+    for form in forms[1:]:
+        folder = out / "forms" / form
+        questions = write_form(cfg.questions, form, folder / "questions.jsonl")
+        summary = evaluate_model(model, judge, replace(cfg, questions=str(questions)), folder, None,
+                                 hooks_factory=hooks_factory, progress=progress, in_domain=in_domain,
+                                 extra={"form": form})
+        block[form] = _form_row(summary)
+        test = two_proportion_test(plain["label_counts"]["misaligned"], plain["n_answers"],
+                                   summary["label_counts"]["misaligned"], summary["n_answers"])
+        block[form].update(difference_from_plain=test.difference, p_value=test.p_value)
+    written = load_summary(out)
+    written["forms"] = block
+    atomic_write_json(out / "summary.json", written)
+    return {**plain, "forms": block}
+
+
+def _form_row(summary: dict) -> dict:
+    return {"n_answers": summary["n_answers"], "em_rate": summary["em_rate"], "em_ci95": summary["em_ci95"],
+            "mean_coherence": summary["mean_coherence"], "label_counts": summary["label_counts"]}
 
 
 def no_questions(settings: EvalSettings) -> bool:
