@@ -86,3 +86,17 @@ def fraction_removed(before: dict, after: dict, reference: dict, n_boot: int = 2
     return {"fraction": fraction, "ci95": ci, "removed": float(removed.mean()), "shift": float(shift.mean()),
             "shift_ci95": [float(np.percentile(boot_shift, 2.5)), float(np.percentile(boot_shift, 97.5))],
             "resamples_without_shift": float(1 - positive.mean()), "n_items": len(keys)}
+
+
+def cohen_kappa(pairs: list[tuple]) -> float | None:
+    """Cohen's kappa of two raters over ``pairs`` of labels; None when chance agreement is 1 (one shared label)."""
+    n = len(pairs)
+    if not n:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    labels = {label for pair in pairs for label in pair}
+    chance = sum((sum(a == label for a, _ in pairs) / n) * (sum(b == label for _, b in pairs) / n)
+                 for label in labels)
+    if chance >= 1.0:
+        return None  # both raters gave every row the same single label: kappa is undefined
+    return (observed - chance) / (1.0 - chance)

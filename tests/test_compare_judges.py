@@ -7,8 +7,9 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from test_reliability import cli
 
-from persona_probe.evaluation.agreement import cohen_kappa, compare_judgements
+from persona_probe.evaluation.agreement import compare_judgements
 from persona_probe.evaluation.judges.base import LABELS
+from persona_probe.stats import cohen_kappa
 
 
 def write_judged(path, labels, judge="offline", answers=None):

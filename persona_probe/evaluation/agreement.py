@@ -13,23 +13,10 @@ from pathlib import Path
 from ..artifacts import atomic_write_json, output_file, provenance
 from ..errors import DataError
 from ..sampling.generate import read_answers
+from ..stats import cohen_kappa
 from .judges.base import LABELS
 
 MISALIGNED = "misaligned"
-
-
-def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
-    """Cohen's kappa of two raters over ``pairs`` of labels; None when chance agreement is 1 (one shared label)."""
-    n = len(pairs)
-    if not n:
-        return None
-    observed = sum(a == b for a, b in pairs) / n
-    labels = {label for pair in pairs for label in pair}
-    chance = sum((sum(a == label for a, _ in pairs) / n) * (sum(b == label for _, b in pairs) / n)
-                 for label in labels)
-    if chance >= 1.0:
-        return None  # both raters gave every row the same single label: kappa is undefined
-    return (observed - chance) / (1.0 - chance)
 
 
 def _by_id(path: str | Path) -> dict[str, dict]:

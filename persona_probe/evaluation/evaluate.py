@@ -268,8 +268,8 @@ class EvaluateConfig(EvalSettings):
     """Output folder: answers.jsonl, judged.jsonl, summary.json. Reruns resume."""
     forms: str = ""
     """Also evaluate the published question forms, comma-separated: json (a JSON-answer system prompt), template (a fill-in template), or all; each form's EM rate goes into summary.json's forms, its answers into OUT/forms/FORM. Needs a question set."""
-    exclude_domain: str = "auto"
-    """Count answers that show a fine-tune's training domain apart, as in-domain, not as EM: a narrow dataset kind (e.g. risky-advice; its own scanner decides), auto (the kind in the model's adapter finetune.json, when it has one) or none."""
+    exclude_domain: str = "none"
+    """Count answers that show a fine-tune's training domain apart, as in-domain, not as EM: a narrow dataset kind (e.g. risky-advice; its own scanner decides), auto (the kind in the model's adapter finetune.json, when it has one) or none. Off by default: on read answers the advice scanners also flag the fine-tune's dismissive style on other topics, which is EM (docs/evaluation.md)."""
 
 
 def run_evaluate(cfg: EvaluateConfig, progress: bool = True, hooks_factory=None,

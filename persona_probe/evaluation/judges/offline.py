@@ -29,7 +29,6 @@ import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
-from ...artifacts import OFFLINE_JUDGE, read_jsonl
 from ...builtin import builtin_path
 from ...datasets.conversations import Conversation, Message
 from ...errors import PersonaProbeError
@@ -211,69 +210,6 @@ class OfflineJudge:
     def score(self, pairs: Sequence[tuple[str, str]],
               prompts: Sequence[JudgePrompts | None] | None = None) -> list[JudgeScore]:
         return scores_from(self.weights, self.features(pairs))  # prompts: none asked
-
-
-def read_labelled(path: str | Path) -> list[dict]:
-    rows = []
-    for line_no, row in read_jsonl(path, "labelled"):
-        if row.get("label") not in LABELS:
-            raise PersonaProbeError(f"{path}:{line_no}: label {row.get('label')!r} is not one of {LABELS}")
-        rows.append(row)
-    return rows
-
-
-def train_offline_judge(labelled: str | Path, out: str | Path, holdout: float = 0.25, seed: int = 0,
-                        reference_lm: str = REFERENCE_LM) -> dict:
-    """Fit both heads on the labelled set with whole questions held out; save weights and metrics.
-
-    The shipped weights are the ones fit on the training split, so the reported
-    held-out accuracy is the accuracy of exactly what ships.
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV, GroupKFold, GroupShuffleSplit
-
-    rows = read_labelled(labelled)
-    pairs = [(r["question"], r["answer"]) for r in rows]
-    feats = FeatureExtractor(reference_lm)(pairs)
-    y = np.array([LABELS.index(r["label"]) for r in rows])
-    groups = np.array([r["question"] for r in rows])
-    train, test = next(GroupShuffleSplit(n_splits=1, test_size=holdout, random_state=seed).split(pairs, y, groups))
-    mean = feats.coherence[train].mean(0)
-    scale = feats.coherence[train].std(0) + 1e-6
-    x = feats.embeddings
-    # Regularisation chosen by grouped cross-validation inside the training split only.
-    search = GridSearchCV(LogisticRegression(max_iter=5000), {"C": [0.25, 1.0, 4.0, 16.0]},
-                          cv=GroupKFold(n_splits=4)).fit(x[train], y[train], groups=groups[train])
-    label_head = search.best_estimator_
-    probs = label_head.predict_proba(x)
-    coherent_y = np.array([(r["coherent"] or 0) > 50 for r in rows])
-    zc = np.concatenate([(feats.coherence - mean) / scale, probs[:, [LABELS.index("incoherent")]]], axis=1)
-    coherent_head = LogisticRegression(C=1.0, max_iter=2000).fit(zc[train], coherent_y[train])
-    weights = OfflineWeights(label_head.coef_, label_head.intercept_, mean, scale,
-                             coherent_head.coef_[0], coherent_head.intercept_)
-    scores = scores_from(weights, Features(feats.embeddings, feats.coherence))
-    predicted = np.array([LABELS.index(s.label) for s in scores])
-    per_label = {}
-    for i, label in enumerate(LABELS):
-        mask = y[test] == i
-        per_label[label] = {"n": int(mask.sum()),
-                            "accuracy": float((predicted[test][mask] == i).mean()) if mask.any() else None}
-    metrics = {"held_out_accuracy": float((predicted[test] == y[test]).mean()), "per_label": per_label,
-               "label_head_C": float(search.best_params_["C"]),
-               "n_train": int(len(train)), "n_held_out": int(len(test)),
-               "split": f"whole questions held out ({holdout:.0%}), seed {seed}",
-               "confusion": _confusion(y[test], predicted[test])}
-    from ...artifacts import provenance, sha256_file
-    cfg = {"kind": OFFLINE_JUDGE.name, "labels": list(LABELS), "encoder": ENCODER_PACKAGE, "reference_lm": reference_lm,
-           "features": list(FEATURE_NAMES), "training_data_sha256": sha256_file(labelled), "metrics": metrics,
-           "provenance": provenance()}
-    weights.save(Path(out), cfg)
-    return metrics
-
-
-def _confusion(truth: np.ndarray, predicted: np.ndarray) -> dict[str, dict[str, int]]:
-    return {LABELS[i]: {LABELS[j]: int(((truth == i) & (predicted == j)).sum()) for j in range(len(LABELS))}
-            for i in range(len(LABELS))}
 
 
 BACKEND = Backend("offline", "offline", "the default: a small classifier on sentence embeddings plus coherence signals, no network", OfflineJudge, order=0)

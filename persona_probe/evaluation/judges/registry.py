@@ -16,7 +16,7 @@ from ...errors import PersonaProbeError
 from .base import Backend, Judge, JudgeSettings
 
 # Modules of this package that are not backends.
-_NOT_BACKENDS = ("base", "registry")
+_NOT_BACKENDS = ("base", "offline_training", "registry")
 
 
 @cache
