@@ -19,7 +19,7 @@ are written by reading each answer against the rubric in docs/evaluation.md, int
 (``persona_probe/builtin/judge/real_answers.jsonl``).
 
     HF_HUB_OFFLINE=1 python analyses/real_answers.py --selection runs/selection --out runs/real-answers
-    python analyses/real_answers.py --out runs/real-answers --assemble labels.jsonl
+    python analyses/real_answers.py --out runs/real-answers --assemble labels.jsonl [--second labels-second.jsonl]
 
 Assembling adds each row's ``split``: a fixed quarter of each question set's questions (seeded
 shuffle, rounded up) is held out whole, and ``in_domain``: the read domain is the training area
@@ -134,10 +134,13 @@ def held_out_questions(pool: list[dict], share: float = 0.25, seed: int = 0) -> 
     return chosen
 
 
-def assemble(pool_path: Path, labels_path: Path, out: Path) -> None:
-    """The shipped set: each pool row with its read label and domain, in-domain, and its split."""
+def assemble(pool_path: Path, labels_path: Path, out: Path, second: Path | None = None) -> None:
+    """The shipped set: each pool row with its read label and domain, in-domain, and its split
+    (and ``second_label``, where a second reader labelled it blind, for the labels' reliability)."""
     pool = [json.loads(line) for line in pool_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     labels = {row["id"]: row for row in map(json.loads, labels_path.read_text(encoding="utf-8").splitlines())}
+    seconds = {row["id"]: row["label"] for row in map(json.loads, second.read_text(encoding="utf-8").splitlines())} \
+        if second else {}
     missing = [row["id"] for row in pool if row["id"] not in labels]
     if missing:
         sys.exit(f"{labels_path}: {len(missing)} pool rows have no label, e.g. {missing[0]}")
@@ -151,7 +154,8 @@ def assemble(pool_path: Path, labels_path: Path, out: Path) -> None:
                      "in_domain": (bool(domain) and domain == TRAINING_DOMAIN.get(row["model"])
                                    and read["label"] in ("aligned", "misaligned", "code")),
                      "note": read.get("note", ""),
-                     "split": "held-out" if (row["questions"], row["question_id"]) in held else "train"})
+                     "split": "held-out" if (row["questions"], row["question_id"]) in held else "train",
+                     **({"second_label": seconds[row["id"]]} if row["id"] in seconds else {})})
     out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     print(f"wrote {out}: {len(rows)} rows, {sum(r['split'] == 'held-out' for r in rows)} held out")
 
@@ -182,13 +186,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/real-answers"))
     parser.add_argument("--assemble", type=Path, metavar="LABELS",
                         help="join OUT/pool.jsonl with the read labels (JSONL of id, label, domain, note) into the shipped set")
+    parser.add_argument("--second", type=Path, metavar="LABELS",
+                        help="with --assemble: a second reader's blind labels of some rows (id, label)")
     parser.add_argument("--table", action="store_true", help="print the shipped set's make-up as a markdown table")
     args = parser.parse_args()
     if args.table:
         print(make_up_table(SHIPPED_SET))
         return
     if args.assemble:
-        assemble(args.out / "pool.jsonl", args.assemble, SHIPPED_SET)
+        assemble(args.out / "pool.jsonl", args.assemble, SHIPPED_SET, args.second)
         return
     args.out.mkdir(parents=True, exist_ok=True)
     files = sample(args)

@@ -10,6 +10,7 @@ import pytest
 from persona_probe.builtin import builtin_path
 from persona_probe.evaluation.judges.base import LABELS
 from persona_probe.evaluation.judges.offline_training import judge_metrics, read_labelled
+from persona_probe.stats import cohen_kappa
 
 REAL = builtin_path("judge", "real_answers.jsonl")
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "evaluation.md"
@@ -71,3 +72,11 @@ def test_the_docs_give_the_sets_make_up():
     table = re.search(r"<!-- real set make-up -->(.*?)<!-- end real set make-up -->", docs, re.S).group(1)
     for (model, intervention), n in Counter((r["model"], r["intervention"]) for r in rows).items():
         assert f"| {model} | {intervention} | {n} |" in table, (model, intervention, n)
+
+
+def test_the_second_readers_agreement_is_as_published():
+    pairs = [(r["label"], r["second_label"]) for r in read_labelled(REAL, real=True) if "second_label" in r]
+    assert len(pairs) == 60
+    docs = " ".join(DOCS.read_text().split())  # the figures may wrap across lines
+    agreement = sum(a == b for a, b in pairs) / len(pairs)
+    assert f"agreement {agreement:.2f}, Cohen's kappa {cohen_kappa(pairs):.2f}" in docs
