@@ -10,6 +10,8 @@ import time
 import pytest
 from test_cli_cache import run_cli
 
+from persona_probe.builtin import builtin_path
+
 # evaluate x3, the MC split x2, persona (cache, probe, direction), neutral caches x3, projections x3, tuned- and
 # control-minus-base, the response-mean pair and its direction, the MC contrast and its direction, cosines, four
 # layer scans, the SAE (cache, train, cache answers, diff, examples), steer, ablate, in domain (the base, the tuned
@@ -83,8 +85,8 @@ def test_every_number_in_the_conclusions_comes_from_the_runs_artifacts(demo):
     for role, row in rows.items():
         summary = json.loads((out / "eval" / role / "summary.json").read_text())
         mc = summary["mc_persona"]
-        assert row[2] == _ci(summary["em_rate"], summary["em_ci95"])
-        assert row[3] == _ci(mc["score"], mc["ci95"])
+        assert row[2] == _ci(mc["score"], mc["ci95"])  # the MC score leads: it needs no judge
+        assert row[3] == _ci(summary["em_rate"], summary["em_ci95"])
         assert row[4] == f"{summary['mean_coherence']:.1f}" and row[5] == str(summary["n_answers"])
         if role != "base":
             projection = json.loads((out / f"projection-{role}.json").read_text())
@@ -103,6 +105,11 @@ def test_every_number_in_the_conclusions_comes_from_the_runs_artifacts(demo):
     statement = next(s for s in map(html.unescape, re.findall(r"<li[^>]*>(.*?)</li>", section, re.S))
                      if "the tuned model's activations" in s and "relative to the base model" in s)
     assert statement.startswith("<strong>Shows:") == above
+    # The MC score needs no judge, so it leads each comparison; the EM rate follows it.
+    assert text.index("MC persona score tuned ") < text.index("EM rate tuned ")
+    judge = json.loads(builtin_path("judge", "offline_judge", "cfg.json").read_text())["metrics"]["held_out_real"]
+    fp = judge["base_false_positives"]
+    assert f"it called {fp['judged_misaligned']} of {fp['n_not_misaligned']} of the base's answers misaligned" in text
 
 
 def test_the_conclusions_follow_the_artifacts_when_they_change(demo, tmp_path):
@@ -118,7 +125,7 @@ def test_the_conclusions_follow_the_artifacts_when_they_change(demo, tmp_path):
     path.write_text(json.dumps(summary))
     run_cli("report", copy, "--out", tmp_path / "r.html")
     section = _conclusions((tmp_path / "r.html").read_text())
-    assert _table_rows(section)[1][2] == "0.750 [0.500, 0.900]"
+    assert _table_rows(section)[1][3] == "0.750 [0.500, 0.900]"
     assert "<strong>Shows:</strong> more misaligned answers from the tuned model than from the base model" in section
 
 
