@@ -152,8 +152,9 @@ def train_offline_judge(written: str | Path, real: str | Path, out: str | Path, 
     held_out = [r for r in real_rows if r["split"] == "held-out"]
     # A held-out question is held out whole: written answers to it are not trained on either.
     held_questions = {_normalised(r["question"]) for r in held_out}
-    written_rows = [r for r in read_labelled(written) if _normalised(r["question"]) not in held_questions]
-    dropped = sum(1 for _ in read_jsonl(written, "labelled")) - len(written_rows)
+    all_written = read_labelled(written)
+    written_rows = [r for r in all_written if _normalised(r["question"]) not in held_questions]
+    dropped = len(all_written) - len(written_rows)
     train = written_rows + [r for r in real_rows if r["split"] == "train"]
     if not held_out or len(train) == len(written_rows):
         raise PersonaProbeError(f"{real}: needs rows in both splits ({', '.join(SPLITS)})")
