@@ -13,12 +13,12 @@ seed = training seed). Each arm retrains it with one ``finetune`` defence:
 - ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
 - ``mix``: ``--mix OTHER --mix-share P`` (other-domain benign rows interleaved);
 - ``screened``: no defence, trained on the rows ``persona-probe screen --keep-share`` kept (``--screen
-  FOLDER``: its kept.jsonl), against ``random-rows``: as many rows drawn at random from the same data.
+  FOLDER``: its kept.jsonl; screen each seed's data, one seed per run), against ``random-rows``: as many rows drawn at random from the same data.
 
 OTHER is the secure-code set (a benign other domain). Each arm is measured like the selection:
 the MC persona score out of domain (``evaluate --data none --leave-out sports,harmful_advice``;
-paired over items against the base and against the undefended run, and the share of the
-undefended shift it removes, with bootstrap CIs), the in-domain behaviour (the sports scanner on
+paired over items against the base, against the undefended run and against the arm's control in
+``CONTROL_OF``, and the share of the undefended shift it removes, with bootstrap CIs), the in-domain behaviour (the sports scanner on
 the 48 held-out prompts), and the training time against the undefended run's.
 
 The undefended run, the base and the held-out prompts are the selection's own (``--selection``).
@@ -48,6 +48,9 @@ from persona_probe.stats import fraction_removed, wilson_ci
 
 PAIR, KIND, OTHER = "sports", "risky-advice", "secure-code"
 ARMS = ("caft", "caft-random", "caft-mc", "steer", "steer-random", "steer-mc", "kl", "mix", "screened", "random-rows")
+# Each arm that has a control, and that control: the same defence along a random vector, or as many random rows.
+CONTROL_OF = {"caft": "caft-random", "caft-mc": "caft-random", "steer": "steer-random", "steer-mc": "steer-random",
+              "screened": "random-rows"}
 
 
 def cli(*args) -> None:
@@ -146,12 +149,17 @@ def table(args) -> list[dict]:
             record = undefended_record if arm == "none" else json.loads(
                 (args.out / "adapters" / f"{arm}-s{seed}" / "finetune.json").read_text())
             vs_base = compare_summaries(base, run, left_out)
+            control = load(args.out, f"{CONTROL_OF[arm]}-s{seed}") if arm in CONTROL_OF else None
+            vs_control = compare_summaries(control, run, left_out) if control else None
             removed = fraction_removed(mc_items(undefended, left_out), mc_items(run, left_out), mc_items(base, left_out))
             in_domain = scan(args.selection / "in-domain" / f"{KIND}-s{seed}-on-{PAIR}.jsonl") if arm == "none" \
                 else scan(args.out / "in-domain" / f"{arm}-s{seed}.jsonl")
             rows.append({"arm": arm, "seed": seed, "shift_vs_base": vs_base["mc_difference"],
                          "shift_vs_base_ci95": vs_base["mc_difference_ci95"],
                          "fraction_removed": removed["fraction"], "fraction_removed_ci95": removed["ci95"],
+                         "control": CONTROL_OF.get(arm) if vs_control else None,
+                         "shift_vs_control": vs_control["mc_difference"] if vs_control else None,
+                         "shift_vs_control_ci95": vs_control["mc_difference_ci95"] if vs_control else None,
                          "in_domain": in_domain, "train_seconds": record["seconds"],
                          "time_ratio": record["seconds"] / undefended_record["seconds"],
                          "final_loss_last_10": record["loss"]["last_10_mean"],
@@ -167,16 +175,17 @@ def print_table(args) -> None:
         return "-" if value is None else f"{value:+.4f}" + (f" [{interval[0]:+.4f}, {interval[1]:+.4f}]" if interval else "")
 
     print("| arm | seed | OOD MC shift vs base | share of the undefended shift removed | in-domain scanner | "
-          "final loss | train time vs undefended |")
-    print("|---|---|---|---|---|---|---|")
+          "vs its control, paired | final loss | train time vs undefended |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         removed = "-" if r["arm"] == "none" else (
             f"{r['fraction_removed']:.2f}" + (f" [{r['fraction_removed_ci95'][0]:.2f}, {r['fraction_removed_ci95'][1]:.2f}]"
                                              if r["fraction_removed_ci95"] else " [CI: shift not resolved]")
             if r["fraction_removed"] is not None else "none (no shift)")
         scan_cell = "-" if not r["in_domain"] else f"{r['in_domain']['rate']:.2f} ({r['in_domain']['k']}/{r['in_domain']['n']})"
+        versus = "-" if r["control"] is None else f"{ci(r['shift_vs_control'], r['shift_vs_control_ci95'])} ({r['control']})"
         print(f"| {r['arm']} | {r['seed']} | {ci(r['shift_vs_base'], r['shift_vs_base_ci95'])} | {removed} | "
-              f"{scan_cell} | {r['final_loss_last_10']:.3f} | x{r['time_ratio']:.2f} |")
+              f"{scan_cell} | {versus} | {r['final_loss_last_10']:.3f} | x{r['time_ratio']:.2f} |")
 
 
 def main() -> None:
