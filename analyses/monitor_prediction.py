@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from organism_selection import item_names, restricted  # this folder, on the path when run as a script
 
 from persona_probe.artifacts import atomic_write_json, provenance
 from persona_probe.directions.direction import Direction
@@ -39,14 +40,6 @@ from persona_probe.organism.datasets import DATASET_AREAS, NARROW_PAIRS
 def projections(spec: str, unit, layer: int) -> list[float]:
     model = load_model(spec, device="cpu")
     return mean_projections(model, load_neutral_texts(), unit, layer).tolist()
-
-
-def restricted(summary: dict, items: set[str] | None) -> dict:
-    """The summary with its MC per-item scores cut to ``items`` (all of them for None)."""
-    if items is None:
-        return summary
-    mc = dict(summary["mc_persona"], per_item={k: v for k, v in summary["mc_persona"]["per_item"].items() if k in items})
-    return dict(summary, mc_persona=mc)
 
 
 def pearson_with_ci(x: np.ndarray, y: np.ndarray, n_boot: int = 5000, seed: int = 0) -> dict:
@@ -77,8 +70,7 @@ def main() -> None:
     unit = Direction.load(args.direction).at(args.layer).float()
     cache = args.out.parent / f"{args.out.stem}.runs"
     cache.mkdir(parents=True, exist_ok=True)
-    items = {json.loads(line)["item"] for line in args.mc_items.read_text().splitlines() if line.strip()} \
-        if args.mc_items else None
+    items = item_names(args.mc_items)
     base_summary = restricted(json.loads((args.selection / "eval" / "base" / "summary.json").read_text()), items)
 
     def measured(name: str, spec: str) -> list[float]:

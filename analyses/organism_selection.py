@@ -151,6 +151,19 @@ def load(out: Path, name: str) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
+def item_names(path: Path | None) -> set[str] | None:
+    """The MC items a JSONL names in its 'item' field (e.g. an audit's inputs/mc-test.jsonl); None for no file."""
+    return {json.loads(line)["item"] for line in path.read_text().splitlines() if line.strip()} if path else None
+
+
+def restricted(summary: dict | None, items: set[str] | None) -> dict | None:
+    """The summary with its MC per-item scores cut to ``items`` (all of them for None)."""
+    if summary is None or items is None:
+        return summary
+    mc = dict(summary["mc_persona"], per_item={k: v for k, v in summary["mc_persona"]["per_item"].items() if k in items})
+    return dict(summary, mc_persona=mc)
+
+
 def table(out: Path) -> list[dict]:
     base = load(out, "base")
     rows = []

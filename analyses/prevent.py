@@ -37,7 +37,8 @@ import sys
 import time
 from pathlib import Path
 
-from organism_selection import load  # this folder, on the path when run as a script: one reader of run summaries
+from organism_selection import item_names, restricted  # this folder, on the path when run as a script
+from organism_selection import load as load_summary  # one reader of run summaries
 
 from persona_probe.directions.direction import Direction
 from persona_probe.evaluation.areas import compare_summaries, mc_items
@@ -135,6 +136,11 @@ def scan(path: Path) -> dict | None:
 
 def table(args) -> list[dict]:
     left_out = DATASET_AREAS[PAIR]
+    items = item_names(args.mc_items)
+
+    def load(folder: Path, name: str) -> dict | None:
+        return restricted(load_summary(folder, name), items)
+
     base = load(args.selection, "base")
     rows = []
     for seed in range(10):
@@ -169,7 +175,8 @@ def table(args) -> list[dict]:
 
 def print_table(args) -> None:
     rows = table(args)
-    (args.out / "table.json").write_text(json.dumps(rows, indent=1) + "\n")
+    name = f"table-{args.mc_items.stem}.json" if args.mc_items else "table.json"
+    (args.out / name).write_text(json.dumps(rows, indent=1) + "\n")
 
     def ci(value, interval) -> str:
         return "-" if value is None else f"{value:+.4f}" + (f" [{interval[0]:+.4f}, {interval[1]:+.4f}]" if interval else "")
@@ -204,11 +211,15 @@ def main() -> None:
     parser.add_argument("--lr", default="1e-3")
     parser.add_argument("--screen", type=Path, help="a screen --keep-share folder (the screened arms)")
     parser.add_argument("--table", action="store_true")
+    parser.add_argument("--mc-items", type=Path,
+                        help="with --table: score the MC shifts on these items only (a JSONL with an 'item' field, "
+                             "e.g. runs/demo/inputs/mc-test.jsonl: the items the directions were not fitted on)")
     args = parser.parse_args()
     if args.table:
         print_table(args)
         return
-    settings = {k: str(v) for k, v in vars(args).items() if k not in ("seeds", "arms", "table", "out", "screen", "mc_direction")}
+    settings = {k: str(v) for k, v in vars(args).items()
+                if k not in ("seeds", "arms", "table", "out", "screen", "mc_direction", "mc_items")}
     path = args.out / "settings.json"
     args.out.mkdir(parents=True, exist_ok=True)
     if path.is_file() and json.loads(path.read_text()) != settings:
