@@ -13,13 +13,15 @@ seed = training seed). Each arm retrains it with one ``finetune`` defence:
 - ``kl``: ``--kl-data OTHER --kl-weight W`` (KL to the base on other-domain chat data);
 - ``mix``: ``--mix OTHER --mix-share P`` (other-domain benign rows interleaved);
 - ``screened``: no defence, trained on the rows ``persona-probe screen --keep-share`` kept (``--screen
-  FOLDER``: its kept.jsonl; screen each seed's data, one seed per run), against ``random-rows``: as many rows drawn at random from the same data.
+  FOLDER``: its kept.jsonl; screen each seed's data, one seed per run), against ``random-rows``: as
+  many rows drawn at random from the same data.
 
 OTHER is the secure-code set (a benign other domain). Each arm is measured like the selection:
 the MC persona score out of domain (``evaluate --data none --leave-out sports,harmful_advice``;
 paired over items against the base, against the undefended run and against the arm's control in
-``CONTROL_OF``, and the share of the undefended shift it removes, with bootstrap CIs), the in-domain behaviour (the sports scanner on
-the 48 held-out prompts), and the training time against the undefended run's.
+``CONTROL_OF``, and the share of the undefended shift it removes, with bootstrap CIs), the in-domain
+behaviour (the sports scanner on the 48 held-out prompts), and the training time against the
+undefended run's.
 
 The undefended run, the base and the held-out prompts are the selection's own (``--selection``).
 Every step is skipped when its output exists, so a rerun continues; settings go to OUT/settings.json.
